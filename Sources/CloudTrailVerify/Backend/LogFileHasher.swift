@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What reading one log file found: the raw material for a verdict.
+internal enum LogFileDigestOutcome: Equatable, Sendable {
+    /// A single gzip member; `sha256` is of its inflated bytes.
+    case gzip(sha256: [UInt8])
+    /// A gzip member followed by more bytes (another member, padding, or junk).
+    case gzipWithTrailingData(sha256: [UInt8])
+    /// The file does not start with the gzip magic; `sha256` is of its bytes as stored.
+    case notGzip(sha256: [UInt8], isEmpty: Bool)
+    /// The gzip stream is corrupt (bad deflate data, CRC or length check).
+    case corrupt(String)
+    /// The gzip stream stops before its end.
+    case truncated
+    /// No file at that path.
+    case notFound
+    /// The path exists but cannot be read as a file.
+    case unreadable(String)
+}
+
+/// Gunzips a file while hashing it, in constant memory whatever its size.
+///
+/// One hasher owns its buffers and contexts; use one per concurrent task.
+internal final class LogFileHasher {
+    private let readBuffer: UnsafeMutableRawBufferPointer
+    private let inflateBuffer: UnsafeMutableRawBufferPointer
+    private let digest = MessageDigest(.sha256)
+
+    init(bufferSize: Int = 256 * 1024) {
+        readBuffer = .allocate(byteCount: bufferSize, alignment: 16)
+        inflateBuffer = .allocate(byteCount: bufferSize, alignment: 16)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        inflateBuffer.deallocate()
+    }
+
+    func digest(path: String) -> LogFileDigestOutcome {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return .notFound }
+            return .unreadable(String(cString: strerror(code)))
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            return .unreadable("not a regular file")
+        }
+        digest.reset()
+
+        var first = readSome(descriptor)
+        guard case .bytes(var count) = first else { return first.outcome }
+        if count == 0 {
+            return .notGzip(sha256: digest.finalize(), isEmpty: true)
+        }
+        // A lone first byte cannot tell; read on until the magic can be checked.
+        while count < 2 {
+            let more = read(descriptor, readBuffer.baseAddress! + count, readBuffer.count - count)
+            if more < 0 { return .unreadable(String(cString: strerror(errno))) }
+            if more == 0 { break }
+            count += more
+        }
+        let isGzip = count >= 2 && readBuffer[0] == 0x1f && readBuffer[1] == 0x8b
+        if !isGzip {
+            return hashStored(descriptor, firstCount: count)
+        }
+
+        let inflater: GzipInflater
+        do { inflater = try GzipInflater() } catch { return .unreadable(error.message) }
+        let sink: (UnsafeRawBufferPointer) -> Bool = { [digest] in digest.update($0); return true }
+        while true {
+            let progress: GzipInflater.Progress
+            do {
+                progress = try inflater.inflate(
+                    UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]), into: inflateBuffer, consume: sink)
+            } catch {
+                return .corrupt(error.message)
+            }
+            switch progress {
+            case .stopped:
+                return .unreadable("inflation stopped")
+            case .finished(let unused):
+                let hash = digest.finalize()
+                if unused > 0 { return .gzipWithTrailingData(sha256: hash) }
+                first = readSome(descriptor)
+                switch first {
+                case .bytes(let more) where more > 0: return .gzipWithTrailingData(sha256: hash)
+                case .bytes: return .gzip(sha256: hash)
+                default: return first.outcome
+                }
+            case .needsInput:
+                first = readSome(descriptor)
+                guard case .bytes(let more) = first else { return first.outcome }
+                if more == 0 { return .truncated }
+                count = more
+            }
+        }
+    }
+
+    private enum ReadResult {
+        case bytes(Int)
+        case failed(String)
+        var outcome: LogFileDigestOutcome {
+            switch self {
+            case .bytes: return .truncated
+            case .failed(let message): return .unreadable(message)
+            }
+        }
+    }
+
+    private func readSome(_ descriptor: Int32) -> ReadResult {
+        while true {
+            let count = read(descriptor, readBuffer.baseAddress, readBuffer.count)
+            if count >= 0 { return .bytes(count) }
+            if errno == EINTR { continue }
+            return .failed(String(cString: strerror(errno)))
+        }
+    }
+
+    private func hashStored(_ descriptor: Int32, firstCount: Int) -> LogFileDigestOutcome {
+        digest.update(UnsafeRawBufferPointer(rebasing: readBuffer[0..<firstCount]))
+        while true {
+            switch readSome(descriptor) {
+            case .bytes(0): return .notGzip(sha256: digest.finalize(), isEmpty: false)
+            case .bytes(let count): digest.update(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+            case .failed(let message): return .unreadable(message)
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// One CloudTrail digest file, decompressed and parsed.
+///
+/// Hashes are always over ``rawJSON``, the uncompressed bytes exactly as stored:
+/// re-serializing the JSON would change them (real digests escape `/` as `\/`).
+public struct DigestFile: Sendable {
+    /// One log file listed by the digest.
+    public struct LogFileEntry: Sendable, Hashable {
+        public var location: S3Location
+        /// `hashValue`: hex SHA-256 of the log's uncompressed bytes.
+        public var expectedSHA256: String
+        public var hashAlgorithm: String?
+        public var oldestEventTime: String?
+        public var newestEventTime: String?
+    }
+
+    /// Why a file is not a usable digest.
+    public struct FormatProblem: Error, Sendable, Hashable {
+        public var message: String
+    }
+
+    /// The uncompressed JSON.
+    public var rawJSON: [UInt8]
+    /// Hex SHA-256 of ``rawJSON``.
+    public var sha256: String
+
+    public var awsAccountId: String?
+    /// As written: the string to sign uses this text, not a re-formatted date.
+    public var digestStartTimeText: String
+    public var digestEndTimeText: String
+    public var digestStartTime: Date
+    public var digestEndTime: Date
+    public var digestS3Bucket: String
+    public var digestS3Object: String
+    public var publicKeyFingerprint: String
+    public var signatureAlgorithm: String?
+    public var previousDigestS3Bucket: String?
+    public var previousDigestS3Object: String?
+    public var previousDigestHashValue: String?
+    public var previousDigestHashAlgorithm: String?
+    /// `nil` when the JSON holds `null` (the start of a chain).
+    public var previousDigestSignature: String?
+    public var newestEventTime: String?
+    public var oldestEventTime: String?
+    public var logFiles: [LogFileEntry]
+
+    /// Uncompressed digests larger than this are refused as malformed; real ones are kilobytes to a few megabytes.
+    public static let maximumUncompressedSize = 64 * 1024 * 1024
+    /// Compressed digest files larger than this are refused unread.
+    public static let maximumFileSize = 16 * 1024 * 1024
+
+    /// The previous digest's location, when the digest links to one.
+    public var previousLocation: S3Location? {
+        guard let bucket = previousDigestS3Bucket, let object = previousDigestS3Object else { return nil }
+        return S3Location(bucket: bucket, key: object)
+    }
+
+    /// The string CloudTrail signs: end time, `bucket/object`, hex SHA-256 of the
+    /// uncompressed digest, and the previous signature or `null`, joined by `\n`.
+    public var stringToSign: [UInt8] {
+        Array("\(digestEndTimeText)\n\(digestS3Bucket)/\(digestS3Object)\n\(sha256)\n\(previousDigestSignature ?? "null")".utf8)
+    }
+
+    /// Gunzips and parses a digest file's bytes.
+    public init(compressed: [UInt8]) throws(FormatProblem) {
+        let inflated: GzipInflater.Inflated
+        do {
+            inflated = try GzipInflater.inflate(compressed, limit: Self.maximumUncompressedSize)
+        } catch {
+            throw FormatProblem(message: "not a gzip file: \(error.message)")
+        }
+        guard inflated.trailingByteCount == 0 else {
+            throw FormatProblem(message: "\(inflated.trailingByteCount) bytes after the end of the gzip stream")
+        }
+        try self.init(json: inflated.bytes)
+    }
+
+    /// Parses a digest's uncompressed JSON.
+    public init(json: [UInt8]) throws(FormatProblem) {
+        guard String(validating: json, as: UTF8.self) != nil else {
+            throw FormatProblem(message: "not UTF-8 text")
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(json))
+        } catch {
+            throw FormatProblem(message: "not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw FormatProblem(message: "JSON is not an object")
+        }
+        let reader = FieldReader(fields: fields)
+
+        rawJSON = json
+        sha256 = MessageDigestAlgorithm.sha256.hash(json).hexString
+        awsAccountId = try reader.optionalString("awsAccountId")
+        digestStartTimeText = try reader.requiredString("digestStartTime")
+        digestEndTimeText = try reader.requiredString("digestEndTime")
+        digestStartTime = try reader.time("digestStartTime", digestStartTimeText)
+        digestEndTime = try reader.time("digestEndTime", digestEndTimeText)
+        digestS3Bucket = try reader.requiredString("digestS3Bucket")
+        digestS3Object = try reader.requiredString("digestS3Object")
+        publicKeyFingerprint = try reader.requiredString("digestPublicKeyFingerprint")
+        signatureAlgorithm = try reader.optionalString("digestSignatureAlgorithm")
+        // Present in every digest (the AWS CLI requires it), null at a chain's start.
+        guard fields.keys.contains("previousDigestSignature") else {
+            throw FormatProblem(message: "required field previousDigestSignature is absent")
+        }
+        previousDigestSignature = try reader.optionalString("previousDigestSignature")
+        previousDigestS3Bucket = try reader.optionalString("previousDigestS3Bucket")
+        previousDigestS3Object = try reader.optionalString("previousDigestS3Object")
+        previousDigestHashValue = try reader.optionalString("previousDigestHashValue")
+        previousDigestHashAlgorithm = try reader.optionalString("previousDigestHashAlgorithm")
+        newestEventTime = try reader.optionalString("newestEventTime")
+        oldestEventTime = try reader.optionalString("oldestEventTime")
+
+        guard let list = fields["logFiles"] else {
+            throw FormatProblem(message: "required field logFiles is absent")
+        }
+        guard let entries = list as? [Any] else {
+            throw FormatProblem(message: "logFiles is not an array")
+        }
+        var logFiles: [LogFileEntry] = []
+        logFiles.reserveCapacity(entries.count)
+        for (index, entry) in entries.enumerated() {
+            guard let entryFields = entry as? [String: Any] else {
+                throw FormatProblem(message: "logFiles[\(index)] is not an object")
+            }
+            let entryReader = FieldReader(fields: entryFields, context: "logFiles[\(index)].")
+            logFiles.append(LogFileEntry(
+                location: S3Location(bucket: try entryReader.requiredString("s3Bucket"),
+                                     key: try entryReader.requiredString("s3Object")),
+                expectedSHA256: try entryReader.requiredString("hashValue"),
+                hashAlgorithm: try entryReader.optionalString("hashAlgorithm"),
+                oldestEventTime: try entryReader.optionalString("oldestEventTime"),
+                newestEventTime: try entryReader.optionalString("newestEventTime")))
+        }
+        self.logFiles = logFiles
+    }
+
+    private struct FieldReader {
+        var fields: [String: Any]
+        var context = ""
+
+        func requiredString(_ name: String) throws(FormatProblem) -> String {
+            guard let value = fields[name], !(value is NSNull) else {
+                throw FormatProblem(message: "required field \(context)\(name) is absent")
+            }
+            guard let text = value as? String else {
+                throw FormatProblem(message: "\(context)\(name) is not a string")
+            }
+            return text
+        }
+
+        func optionalString(_ name: String) throws(FormatProblem) -> String? {
+            guard let value = fields[name], !(value is NSNull) else { return nil }
+            guard let text = value as? String else {
+                throw FormatProblem(message: "\(context)\(name) is not a string")
+            }
+            return text
+        }
+
+        func time(_ name: String, _ text: String) throws(FormatProblem) -> Date {
+            guard let date = CloudTrailTime.parse(text) else {
+                throw FormatProblem(message: "\(context)\(name) is not a time: \(text)")
+            }
+            return date
+        }
+    }
+}

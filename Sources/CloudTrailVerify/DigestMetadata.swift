@@ -1,0 +1,33 @@
+import Foundation
+
+/// Finds a digest's signature in what survived the download: extended attributes,
+/// then a `<digest>.metadata.json` sidecar.
+///
+/// The third source, the next digest's `previousDigestSignature`, is the chain
+/// walk's business (``DigestChain``).
+enum DigestMetadata {
+    /// The signature from the file's own metadata, or `nil` when neither source has one.
+    /// `problem` explains a sidecar that exists but could not be used.
+    static func signature(forDigestAt path: String) -> (signature: DigestSignature?, problem: String?) {
+        if let hex = ExtendedAttributes.value(named: "user.signature", path: path) {
+            let algorithm = ExtendedAttributes.value(named: "user.signature-algorithm", path: path)
+            return (DigestSignature(hex: hex.trimmingCharacters(in: .whitespacesAndNewlines),
+                                    algorithm: algorithm?.trimmingCharacters(in: .whitespacesAndNewlines),
+                                    source: .extendedAttribute), nil)
+        }
+        let sidecar = path + ".metadata.json"
+        guard FileManager.default.fileExists(atPath: sidecar) else { return (nil, nil) }
+        guard let data = FileManager.default.contents(atPath: sidecar), data.count <= 1024 * 1024 else {
+            return (nil, "sidecar \(sidecar) cannot be read")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return (nil, "sidecar \(sidecar) is not a JSON object")
+        }
+        // `aws s3api head-object` output nests user metadata under "Metadata".
+        let metadata = (object["Metadata"] as? [String: Any]) ?? object
+        guard let hex = metadata["signature"] as? String else {
+            return (nil, "sidecar \(sidecar) has no Metadata.signature")
+        }
+        return (DigestSignature(hex: hex, algorithm: metadata["signature-algorithm"] as? String, source: .sidecar), nil)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The parts of a digest file's S3 object key.
+///
+/// `[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/`
+/// `ACCOUNT_CloudTrail-Digest_REGION_TRAIL_HOMEREGION_YYYYMMDDTHHMMSSZ[_backfill].json.gz`
+public struct DigestObjectKey: Hashable, Sendable {
+    /// The full object key.
+    public var key: String
+    /// The key prefix before `AWSLogs/`, without a trailing slash; `nil` when there is none.
+    public var prefix: String?
+    /// `o-…` for an organization trail.
+    public var organizationID: String?
+    public var accountID: String
+    /// The region that delivered the digest.
+    public var region: String
+    public var trailName: String
+    /// The trail's home region.
+    public var homeRegion: String
+    /// The end time written into the key (`YYYYMMDDTHHMMSSZ`).
+    public var timestamp: Date
+    /// The 16 characters of the timestamp as written, for ordering like the AWS CLI does.
+    public var timestampText: String
+    /// A `_backfill.json.gz` digest.
+    public var isBackfill: Bool
+
+    /// Parses `key`, or returns `nil` when it is not a digest object key.
+    ///
+    /// Trail names may contain `_`, `.` and `-`, so the name is what lies between the
+    /// fixed-shape parts at both ends, never a greedy match from one side.
+    public init?(_ key: String) {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        // The last `AWSLogs` component that is followed by a digest layout.
+        guard let anchor = parts.indices.reversed().first(where: { index in
+            guard parts[index] == "AWSLogs" else { return false }
+            let afterAccount = parts.count > index + 2 && parts[index + 2] == "CloudTrail-Digest"
+            let afterOrg = parts.count > index + 3 && parts[index + 1].hasPrefix("o-") && parts[index + 3] == "CloudTrail-Digest"
+            return afterAccount || afterOrg
+        }) else { return nil }
+        var index = anchor + 1
+        var organizationID: String?
+        if parts[index + 1] != "CloudTrail-Digest" {
+            organizationID = parts[index]
+            index += 1
+        }
+        let accountID = parts[index]
+        guard accountID.count == 12, accountID.allSatisfy(\.isASCIIDigit) else { return nil }
+        index += 2
+        // REGION / YYYY / MM / DD / file
+        guard parts.count == index + 5 else { return nil }
+        let region = parts[index]
+        let folders = parts[(index + 1)...(index + 3)]
+        guard zip(folders, [4, 2, 2]).allSatisfy({ $0.count == $1 && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        let file = parts[index + 4]
+
+        let head = "\(accountID)_CloudTrail-Digest_\(region)_"
+        guard file.hasPrefix(head) else { return nil }
+        var rest = file.dropFirst(head.count)
+        let isBackfill: Bool
+        if rest.hasSuffix("_backfill.json.gz") {
+            isBackfill = true
+            rest = rest.dropLast("_backfill.json.gz".count)
+        } else if rest.hasSuffix(".json.gz") {
+            isBackfill = false
+            rest = rest.dropLast(".json.gz".count)
+        } else {
+            return nil
+        }
+        // rest = TRAIL_HOMEREGION_YYYYMMDDTHHMMSSZ
+        guard rest.count > 17, rest[rest.index(rest.endIndex, offsetBy: -17)] == "_" else { return nil }
+        let timestampText = String(rest.suffix(16))
+        guard let timestamp = CloudTrailTime.parse(timestampText) else { return nil }
+        rest = rest.dropLast(17)
+        // Regions have no underscore; the trail name may.
+        guard let split = rest.lastIndex(of: "_") else { return nil }
+        let trailName = String(rest[..<split])
+        let homeRegion = String(rest[rest.index(after: split)...])
+        guard !trailName.isEmpty, !homeRegion.isEmpty else { return nil }
+
+        self.key = key
+        self.prefix = anchor == 0 ? nil : parts[..<anchor].joined(separator: "/")
+        self.organizationID = organizationID
+        self.accountID = accountID
+        self.region = region
+        self.trailName = trailName
+        self.homeRegion = homeRegion
+        self.timestamp = timestamp
+        self.timestampText = timestampText
+        self.isBackfill = isBackfill
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Synchronization
+
+/// Checks log files against the hashes their digests list: gunzip while hashing,
+/// in constant memory, several files at once.
+public struct LogFileVerifier: Sendable {
+    /// The verdict for one log file.
+    public struct Verdict: Sendable, Hashable {
+        public var status: VerdictStatus
+        public var reason: LogFileReason?
+        public var note: LogFileNote?
+        public var message: String?
+    }
+
+    let roots: BucketRoots
+    /// How many files are read at once.
+    let concurrency: Int
+
+    public init(roots: BucketRoots, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.roots = roots
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// Judges one log file on its own.
+    public func verify(location: S3Location, expectedSHA256 hex: String) -> Verdict {
+        Self.verify(location: location, expected: hex.lowercased(), roots: roots, hasher: LogFileHasher())
+    }
+
+    /// Judges many log files, `concurrency` at a time; results come back in input order.
+    public func verify(_ checks: [(location: S3Location, expectedSHA256: String)]) async -> [Verdict] {
+        if checks.isEmpty { return [] }
+        let queue = WorkQueue()
+        let roots = self.roots
+        let checks = checks.map { LogCheck(location: $0.location, expected: $0.expectedSHA256.lowercased()) }
+        return await withTaskGroup(of: [(Int, Verdict)].self) { group in
+            for _ in 0..<min(concurrency, checks.count) {
+                group.addTask {
+                    // One hasher (buffers, zlib and SHA-256 contexts) per worker, reused for every file it takes.
+                    let hasher = LogFileHasher()
+                    var done: [(Int, Verdict)] = []
+                    while let index = queue.take(below: checks.count) {
+                        let check = checks[index]
+                        done.append((index, Self.verify(location: check.location, expected: check.expected,
+                                                        roots: roots, hasher: hasher)))
+                    }
+                    return done
+                }
+            }
+            var results = [Verdict?](repeating: nil, count: checks.count)
+            for await batch in group {
+                for (index, verdict) in batch { results[index] = verdict }
+            }
+            return results.map { $0! }
+        }
+    }
+
+    private struct LogCheck: Sendable {
+        var location: S3Location
+        var expected: String
+    }
+
+    /// Hands out job indices to workers; larger files simply keep one worker busy longer.
+    private final class WorkQueue: Sendable {
+        private let next = Atomic<Int>(0)
+
+        func take(below count: Int) -> Int? {
+            let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            return index < count ? index : nil
+        }
+    }
+
+    static func verify(location: S3Location, expected: String, roots: BucketRoots, hasher: LogFileHasher) -> Verdict {
+        let path: String
+        switch roots.path(for: location) {
+        case .success(let resolved):
+            path = resolved
+        case .failure(.unknownBucket(let name)):
+            return Verdict(status: .missing, reason: .notFound,
+                           message: "not found: no local copy of bucket \(name) was given (--bucket-root \(name)=DIR)")
+        case .failure(.unsafeKey(let key)):
+            return Verdict(status: .invalid, reason: .invalidFormat,
+                           message: "refused: the key \(key) would leave the bucket folder")
+        }
+        switch hasher.digest(path: path) {
+        case .notFound:
+            return Verdict(status: .missing, reason: .notFound, message: "not found")
+        case .unreadable(let why):
+            return Verdict(status: .invalid, reason: .invalidFormat, message: "invalid format: cannot read: \(why)")
+        case .corrupt(let why):
+            return Verdict(status: .invalid, reason: .invalidFormat, message: "invalid format: \(why)")
+        case .truncated:
+            return Verdict(status: .invalid, reason: .invalidFormat, message: "invalid format: gzip stream ends early")
+        case .gzipWithTrailingData:
+            return Verdict(status: .invalid, reason: .trailingData, message: "unexpected data after end of compressed stream")
+        case .gzip(let sha256):
+            let found = sha256.hexString
+            if found == expected { return Verdict(status: .valid) }
+            return Verdict(status: .invalid, reason: .hashMismatch,
+                           message: "hash value doesn't match (expected \(expected), found \(found))")
+        case .notGzip(let sha256, let isEmpty):
+            if !isEmpty && sha256.hexString == expected {
+                return Verdict(status: .valid, note: .storedUncompressed,
+                               message: "stored already decompressed; its bytes hash to the digest's value")
+            }
+            return Verdict(status: .invalid, reason: .invalidFormat,
+                           message: isEmpty ? "invalid format: empty file" : "invalid format: not a gzip file, and its bytes do not hash to the digest's value")
+        }
+    }
+}

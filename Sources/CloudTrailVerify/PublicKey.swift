@@ -1,0 +1,89 @@
+import Foundation
+
+/// A CloudTrail public key: the RSA key that checks digest signatures in one region
+/// during its validity window.
+public struct PublicKey: Sendable, Hashable {
+    /// Hex MD5 of ``derPKCS1``, computed here (never taken on trust from the key file).
+    public var fingerprint: String
+    /// The region whose digests this key may sign.
+    public var region: String
+    /// Start of the validity window; `nil` when the key file does not say (DER/PEM files).
+    public var validityStart: Date?
+    /// End of the validity window; `nil` when the key file does not say.
+    public var validityEnd: Date?
+    /// The key as DER PKCS#1 `RSAPublicKey`.
+    public var derPKCS1: [UInt8]
+    /// RSA modulus size.
+    public var bitCount: Int
+    /// The file the key came from.
+    public var sourcePath: String
+
+    let handle: RSAPublicKeyHandle
+
+    public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
+        lhs.fingerprint == rhs.fingerprint && lhs.region == rhs.region && lhs.validityStart == rhs.validityStart
+            && lhs.validityEnd == rhs.validityEnd && lhs.sourcePath == rhs.sourcePath
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fingerprint)
+        hasher.combine(region)
+        hasher.combine(sourcePath)
+    }
+
+    /// Whether the validity window contains `date` (bounds included).
+    public func isValid(at date: Date) -> Bool {
+        if let validityStart, date < validityStart { return false }
+        if let validityEnd, date > validityEnd { return false }
+        return true
+    }
+
+    /// Hex MD5 of DER bytes: CloudTrail's key fingerprint.
+    public static func fingerprint(ofDER der: [UInt8]) -> String {
+        MessageDigestAlgorithm.md5.hash(der).hexString
+    }
+
+    /// Checks an RSA-SHA256 PKCS#1 v1.5 signature made by this key.
+    public func verifies(signature: [UInt8], over message: [UInt8]) -> Bool {
+        handle.verifySHA256(signature: signature, message: message)
+    }
+}
+
+extension Sequence<UInt8> {
+    /// Lower-case hex.
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+enum Hex {
+    /// Decodes hex (either case); `nil` on an odd length or a non-hex character.
+    static func decode(_ text: String) -> [UInt8]? {
+        let bytes = Array(text.utf8)
+        guard bytes.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x61...0x66: return c - 0x61 + 10
+            case 0x41...0x46: return c - 0x41 + 10
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count / 2)
+        var index = 0
+        while index < bytes.count {
+            guard let high = nibble(bytes[index]), let low = nibble(bytes[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+}

@@ -1,0 +1,285 @@
+import Foundation
+
+/// The public keys available for checking digest signatures, per region.
+///
+/// Accepts what `aws cloudtrail list-public-keys` prints (CLI v1 epoch seconds or
+/// CLI v2 ISO-8601 times), DER PKCS#1 files, and PEM files holding
+/// `RSA PUBLIC KEY` (PKCS#1) or `PUBLIC KEY` (SubjectPublicKeyInfo) blocks.
+public struct PublicKeyStore: Sendable {
+    /// Every loaded key.
+    public private(set) var keys: [PublicKey] = []
+    /// The key files read.
+    public private(set) var files: [String] = []
+
+    /// Keys shorter than this are refused: CloudTrail signs with RSA-2048.
+    public static let minimumKeyBits = 2048
+    /// Key files larger than this are refused before parsing.
+    public static let maximumKeyFileSize = 4 * 1024 * 1024
+
+    public init() {}
+
+    /// Loads every source. Throws on the first unusable file, naming it.
+    public init(sources: [PublicKeySource]) throws(CloudTrailVerifyError) {
+        for source in sources {
+            try load(source)
+        }
+    }
+
+    /// The regions that have at least one key.
+    public var regions: Set<String> { Set(keys.map(\.region)) }
+
+    /// What looking a digest's key up found.
+    public enum Resolution: Sendable {
+        case found(PublicKey)
+        /// No key anywhere has this fingerprint.
+        case unknownFingerprint
+        /// Keys with this fingerprint exist, but only for other regions.
+        case wrongRegion([String])
+        /// The region has this key, but its validity window does not contain the digest's time.
+        case notValidAt([PublicKey])
+    }
+
+    /// Finds the key that may have signed a digest of `region` ending at `date`.
+    public func resolve(fingerprint: String, region: String, at date: Date) -> Resolution {
+        let wanted = fingerprint.lowercased()
+        let matching = keys.filter { $0.fingerprint == wanted }
+        if matching.isEmpty { return .unknownFingerprint }
+        let inRegion = matching.filter { $0.region == region }
+        if inRegion.isEmpty { return .wrongRegion(Array(Set(matching.map(\.region))).sorted()) }
+        if let key = inRegion.first(where: { $0.isValid(at: date) }) { return .found(key) }
+        return .notValidAt(inRegion)
+    }
+
+    // MARK: Loading
+
+    static func looksLikeRegion(_ text: String) -> Bool {
+        // us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5, us-isob-east-1
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isASCIIDigit) else { return false }
+        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isLowercase } }
+    }
+
+    private static let keyFileExtensions: Set<String> = ["json", "pem", "der", "key", "pub"]
+
+    private mutating func load(_ source: PublicKeySource) throws(CloudTrailVerifyError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory) else {
+            throw CloudTrailVerifyError(.unreadableInput, "public key path does not exist", path: source.path)
+        }
+        if !isDirectory.boolValue {
+            let region: String
+            if let given = source.region { region = given } else { region = try Self.region(fromFileName: source.path) }
+            try loadFile(source.path, region: region)
+            return
+        }
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: source.path).sorted()
+        } catch {
+            throw CloudTrailVerifyError(.unreadableInput, "cannot list public key folder", path: source.path)
+        }
+        var loadedAny = false
+        for entry in entries where !entry.hasPrefix(".") {
+            let path = (source.path as NSString).appendingPathComponent(entry)
+            var entryIsDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory), entryIsDirectory.boolValue {
+                // keys/us-east-1/… binds everything inside to that region.
+                guard source.region == nil, Self.looksLikeRegion(entry) else { continue }
+                try load(PublicKeySource(path: path, region: entry))
+                loadedAny = true
+                continue
+            }
+            let ext = (entry as NSString).pathExtension.lowercased()
+            guard Self.keyFileExtensions.contains(ext) else { continue }
+            let region: String
+            if let given = source.region { region = given } else { region = try Self.region(fromFileName: path) }
+            try loadFile(path, region: region)
+            loadedAny = true
+        }
+        if !loadedAny {
+            throw CloudTrailVerifyError(.malformedKeyFile, "public key folder holds no key files",
+                                        path: source.path, expected: "<region>.json, <region>.pem or <region>/ entries")
+        }
+    }
+
+    private static func region(fromFileName path: String) throws(CloudTrailVerifyError) -> String {
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        if looksLikeRegion(stem) { return stem }
+        throw CloudTrailVerifyError(
+            .invalidArgument,
+            "cannot tell which region this key file belongs to; name it <region>.json or pass --public-keys REGION=PATH",
+            path: path)
+    }
+
+    private mutating func loadFile(_ path: String, region: String) throws(CloudTrailVerifyError) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? Int else {
+            throw CloudTrailVerifyError(.unreadableInput, "cannot read public key file", path: path)
+        }
+        guard size <= Self.maximumKeyFileSize else {
+            throw CloudTrailVerifyError(.malformedKeyFile, "public key file is too large", path: path,
+                                        expected: "at most \(Self.maximumKeyFileSize) bytes", found: "\(size) bytes")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CloudTrailVerifyError(.unreadableInput, "cannot read public key file", path: path)
+        }
+        let bytes = [UInt8](data)
+        let firstNonSpace = bytes.first { !Self.isSpace($0) }
+        let loaded: [PublicKey]
+        if bytes.isEmpty || firstNonSpace == nil {
+            throw CloudTrailVerifyError(.malformedKeyFile, "public key file is empty", path: path)
+        } else if firstNonSpace == UInt8(ascii: "{") || firstNonSpace == UInt8(ascii: "[") {
+            loaded = try Self.parseListPublicKeys(bytes, path: path, region: region)
+        } else if let text = String(validating: bytes, as: UTF8.self), text.contains("-----BEGIN") {
+            loaded = try Self.parsePEM(text, path: path, region: region)
+        } else {
+            loaded = [try Self.makeKey(derOfUnknownKind: bytes, path: path, region: region)]
+        }
+        if loaded.isEmpty {
+            throw CloudTrailVerifyError(.malformedKeyFile, "public key file holds no keys", path: path)
+        }
+        keys.append(contentsOf: loaded)
+        files.append(path)
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09
+    }
+
+    /// Base64 with any white space inside (line breaks in PEM, wrapped JSON values).
+    static func decodeBase64(_ text: some StringProtocol) -> [UInt8]? {
+        let compact = String(decoding: text.utf8.filter { !isSpace($0) }, as: UTF8.self)
+        guard !compact.isEmpty, let data = Data(base64Encoded: compact) else { return nil }
+        return [UInt8](data)
+    }
+
+    private static func parseListPublicKeys(_ bytes: [UInt8], path: String, region: String) throws(CloudTrailVerifyError) -> [PublicKey] {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            throw CloudTrailVerifyError(.malformedKeyFile, "public key file is not valid JSON", path: path)
+        }
+        let list: [Any]
+        if let dictionary = object as? [String: Any], let entries = dictionary["PublicKeyList"] as? [Any] {
+            list = entries
+        } else if let entries = object as? [Any] {
+            list = entries
+        } else {
+            throw CloudTrailVerifyError(.malformedKeyFile, "public key JSON has no PublicKeyList", path: path,
+                                        expected: "the output of aws cloudtrail list-public-keys")
+        }
+        var keys: [PublicKey] = []
+        for (index, entry) in list.enumerated() {
+            let place = "\(path) (PublicKeyList[\(index)])"
+            guard let fields = entry as? [String: Any] else {
+                throw CloudTrailVerifyError(.malformedKeyFile, "key entry is not an object", path: place)
+            }
+            guard let value = fields["Value"] as? String, let der = decodeBase64(value) else {
+                throw CloudTrailVerifyError(.malformedKeyFile, "key entry has no base64 Value", path: place)
+            }
+            let start = try time(fields["ValidityStartTime"], name: "ValidityStartTime", place: place)
+            let end = try time(fields["ValidityEndTime"], name: "ValidityEndTime", place: place)
+            if let start, let end, end < start {
+                throw CloudTrailVerifyError(.malformedKeyFile, "key validity ends before it starts", path: place)
+            }
+            var key = try makeKey(pkcs1DER: der, path: path, place: place, region: region)
+            key.validityStart = start
+            key.validityEnd = end
+            if let stated = fields["Fingerprint"] {
+                guard let stated = stated as? String, stated.lowercased() == key.fingerprint else {
+                    throw CloudTrailVerifyError(
+                        .fingerprintMismatch, "stated Fingerprint is not the MD5 of the key", path: place,
+                        expected: key.fingerprint, found: "\(stated)")
+                }
+            }
+            keys.append(key)
+        }
+        return keys
+    }
+
+    private static func time(_ value: Any?, name: String, place: String) throws(CloudTrailVerifyError) -> Date? {
+        switch value {
+        case nil, is NSNull:
+            return nil
+        case let text as String:
+            if let date = CloudTrailTime.parse(text) { return date }
+            if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+            throw CloudTrailVerifyError(.malformedKeyFile, "\(name) is not a time", path: place, found: text)
+        case let number as NSNumber:
+            // AWS CLI v1 prints epoch seconds (1453076702.0).
+            return Date(timeIntervalSince1970: number.doubleValue)
+        default:
+            throw CloudTrailVerifyError(.malformedKeyFile, "\(name) is not a time", path: place)
+        }
+    }
+
+    private static func parsePEM(_ text: String, path: String, region: String) throws(CloudTrailVerifyError) -> [PublicKey] {
+        var keys: [PublicKey] = []
+        var remaining = Substring(text)
+        while let begin = remaining.range(of: "-----BEGIN ") {
+            guard let labelEnd = remaining[begin.upperBound...].range(of: "-----") else {
+                throw CloudTrailVerifyError(.malformedKeyFile, "truncated PEM header", path: path)
+            }
+            let label = String(remaining[begin.upperBound..<labelEnd.lowerBound])
+            let footer = "-----END \(label)-----"
+            guard let end = remaining[labelEnd.upperBound...].range(of: footer) else {
+                throw CloudTrailVerifyError(.malformedKeyFile, "PEM block has no end line", path: path,
+                                            expected: footer)
+            }
+            let body = remaining[labelEnd.upperBound..<end.lowerBound]
+            guard let der = decodeBase64(body) else {
+                throw CloudTrailVerifyError(.malformedKeyFile, "PEM block is not base64", path: path, found: label)
+            }
+            switch label {
+            case "RSA PUBLIC KEY":
+                keys.append(try makeKey(pkcs1DER: der, path: path, place: path, region: region))
+            case "PUBLIC KEY":
+                keys.append(try makeKey(spkiDER: der, path: path, region: region))
+            default:
+                throw CloudTrailVerifyError(.malformedKeyFile, "PEM block is not a public key", path: path,
+                                            expected: "RSA PUBLIC KEY or PUBLIC KEY", found: label)
+            }
+            remaining = remaining[end.upperBound...]
+        }
+        return keys
+    }
+
+    private static func makeKey(derOfUnknownKind der: [UInt8], path: String, region: String) throws(CloudTrailVerifyError) -> PublicKey {
+        if let key = try? makeKey(pkcs1DER: der, path: path, place: path, region: region) { return key }
+        return try makeKey(spkiDER: der, path: path, region: region)
+    }
+
+    private static func makeKey(spkiDER der: [UInt8], path: String, region: String) throws(CloudTrailVerifyError) -> PublicKey {
+        let handle: RSAPublicKeyHandle
+        do {
+            handle = try RSAPublicKeyHandle(subjectPublicKeyInfoDER: der)
+        } catch {
+            throw CloudTrailVerifyError(.malformedKeyFile, "not an RSA public key: \(error.message)", path: path,
+                                        expected: "DER PKCS#1 RSAPublicKey or SubjectPublicKeyInfo")
+        }
+        return try finish(handle: handle, der: handle.pkcs1DER, path: path, place: path, region: region)
+    }
+
+    private static func makeKey(pkcs1DER der: [UInt8], path: String, place: String, region: String) throws(CloudTrailVerifyError) -> PublicKey {
+        let handle: RSAPublicKeyHandle
+        do {
+            handle = try RSAPublicKeyHandle(pkcs1DER: der)
+        } catch {
+            throw CloudTrailVerifyError(.malformedKeyFile, "not an RSA public key: \(error.message)", path: place,
+                                        expected: "DER PKCS#1 RSAPublicKey")
+        }
+        return try finish(handle: handle, der: der, path: path, place: place, region: region)
+    }
+
+    /// `der` is the PKCS#1 encoding as AWS fingerprints it: the bytes given, or for a
+    /// SubjectPublicKeyInfo input, OpenSSL's re-encoding of the inner key.
+    private static func finish(handle: RSAPublicKeyHandle, der: [UInt8], path: String, place: String, region: String) throws(CloudTrailVerifyError) -> PublicKey {
+        guard handle.bitCount >= minimumKeyBits else {
+            throw CloudTrailVerifyError(.malformedKeyFile, "RSA key is too small", path: place,
+                                        expected: "at least \(minimumKeyBits) bits", found: "\(handle.bitCount) bits")
+        }
+        return PublicKey(fingerprint: PublicKey.fingerprint(ofDER: der), region: region, validityStart: nil,
+                         validityEnd: nil, derPKCS1: der, bitCount: handle.bitCount, sourcePath: path, handle: handle)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// What to validate and how: the library's equivalent of the command line.
+public struct ValidationOptions: Sendable {
+    /// The local copy of the bucket (ROOT).
+    public var root: String
+    /// The bucket's name; `nil` to take it from the digests (they must agree).
+    public var bucket: String?
+    /// Only chains under this key prefix; `nil` for every prefix found.
+    public var s3Prefix: String?
+    /// Local copies of other buckets that digests name, by bucket name.
+    public var bucketRoots: [String: String]
+    /// Key files or folders.
+    public var publicKeys: [PublicKeySource]
+    public var window: TimeWindow
+    /// Only this trail (`arn:partition:cloudtrail:region:account:trail/name`).
+    public var trailARN: String?
+    /// Only this account's chains.
+    public var accountID: String?
+    /// Only chains from these regions; empty for all.
+    public var regions: [String]
+    /// How many log files are read at once.
+    public var concurrency: Int
+
+    public init(
+        root: String,
+        bucket: String? = nil,
+        s3Prefix: String? = nil,
+        bucketRoots: [String: String] = [:],
+        publicKeys: [PublicKeySource] = [],
+        window: TimeWindow = TimeWindow(),
+        trailARN: String? = nil,
+        accountID: String? = nil,
+        regions: [String] = [],
+        concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
+        self.root = root
+        self.bucket = bucket
+        self.s3Prefix = s3Prefix
+        self.bucketRoots = bucketRoots
+        self.publicKeys = publicKeys
+        self.window = window
+        self.trailARN = trailARN
+        self.accountID = accountID
+        self.regions = regions
+        self.concurrency = concurrency
+    }
+}

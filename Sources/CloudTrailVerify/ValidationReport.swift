@@ -1,0 +1,157 @@
+/// Everything one validation run found: the value tools consume (`--format json`)
+/// and the source of the AWS-CLI-style text.
+///
+/// Times are strings in the AWS CLI's display form, `2025-03-01T01:09:41Z`.
+/// The format is documented in `docs/report.md`.
+public struct ValidationReport: Sendable, Codable, Equatable {
+    /// What the run was given.
+    public struct Inputs: Sendable, Codable, Equatable {
+        public var root: String
+        public var bucket: String
+        public var s3Prefix: String?
+        public var bucketRoots: [String: String]
+        public var publicKeyFiles: [String]
+        public var startTime: String?
+        public var endTime: String?
+        public var trailArn: String?
+        public var accountId: String?
+        public var regions: [String]
+    }
+
+    /// One digest chain: a trail's digests from one region.
+    public struct Chain: Sendable, Codable, Equatable {
+        public var id: String
+        public var trailName: String
+        public var trailArn: String
+        public var accountId: String
+        public var organizationId: String?
+        public var region: String
+        public var homeRegion: String
+        public var s3Prefix: String?
+        public var bucket: String
+        public var backfill: Bool
+        /// Digest files of this chain found on disk (before the time window).
+        public var digestFilesOnDisk: Int
+        /// The span the valid digests cover, clipped to the time window (the AWS CLI's "Results found for").
+        public var foundStart: String?
+        public var foundEnd: String?
+    }
+
+    public struct DigestEntry: Sendable, Codable, Equatable {
+        public var s3Uri: String
+        public var status: VerdictStatus
+        public var reason: DigestReason?
+        /// Details for a person: what was expected and found.
+        public var message: String?
+        public var chain: String
+        public var digestStartTime: String?
+        public var digestEndTime: String?
+        public var publicKeyFingerprint: String?
+        public var signatureSource: DigestSignature.Source?
+        public var logFileCount: Int?
+    }
+
+    public struct LogFileEntry: Sendable, Codable, Equatable {
+        public var s3Uri: String
+        public var status: VerdictStatus
+        public var reason: LogFileReason?
+        public var note: LogFileNote?
+        public var message: String?
+        public var chain: String
+        /// The digest that lists this log file.
+        public var digest: String
+        public var oldestEventTime: String?
+        public var newestEventTime: String?
+    }
+
+    /// A stretch with no digests: validation or logging was off.
+    public struct Gap: Sendable, Codable, Equatable {
+        public var chain: String
+        /// End of the older digest (its key's timestamp, as the AWS CLI prints it).
+        public var start: String
+        /// `digestStartTime` of the newer digest, which starts a new chain.
+        public var end: String
+        public var olderDigest: String
+        public var newerDigest: String
+    }
+
+    public struct Counts: Sendable, Codable, Equatable {
+        public var valid = 0
+        public var invalid = 0
+        public var missing = 0
+        public var unverified = 0
+        public var total: Int { valid + invalid + missing + unverified }
+
+        mutating func add(_ status: VerdictStatus) {
+            switch status {
+            case .valid: valid += 1
+            case .invalid: invalid += 1
+            case .missing: missing += 1
+            case .unverified: unverified += 1
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case valid, invalid, missing, unverified, total }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            valid = try container.decode(Int.self, forKey: .valid)
+            invalid = try container.decode(Int.self, forKey: .invalid)
+            missing = try container.decode(Int.self, forKey: .missing)
+            unverified = try container.decode(Int.self, forKey: .unverified)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(valid, forKey: .valid)
+            try container.encode(invalid, forKey: .invalid)
+            try container.encode(missing, forKey: .missing)
+            try container.encode(unverified, forKey: .unverified)
+            try container.encode(total, forKey: .total)
+        }
+    }
+
+    public struct Summary: Sendable, Codable, Equatable {
+        public var digests: Counts
+        public var logFiles: Counts
+        public var gaps: Int
+        /// Logs that are valid but carry a note (e.g. stored uncompressed).
+        public var notes: Int
+        /// `valid` when every digest and log file in range is valid.
+        public var result: String
+        /// What the command exits with: 0 valid, 1 anything invalid, missing or unverified.
+        public var exitCode: Int
+    }
+
+    public var tool: String = "cloudtrail-verify"
+    public var version: String = CloudTrailVerifyVersion.current
+    public var inputs: Inputs
+    public var chains: [Chain]
+    /// In walk order: per chain, newest first.
+    public var digests: [DigestEntry]
+    /// In walk order, grouped after the digest that lists them.
+    public var logFiles: [LogFileEntry]
+    public var gaps: [Gap]
+    public var summary: Summary
+
+    /// Whether everything in range proved valid.
+    public var isValid: Bool { summary.exitCode == 0 }
+
+    static func summarize(digests: [DigestEntry], logFiles: [LogFileEntry], gaps: [Gap]) -> Summary {
+        var digestCounts = Counts()
+        var logCounts = Counts()
+        digests.forEach { digestCounts.add($0.status) }
+        logFiles.forEach { logCounts.add($0.status) }
+        let allValid = digestCounts.total == digestCounts.valid && logCounts.total == logCounts.valid
+        return Summary(digests: digestCounts, logFiles: logCounts, gaps: gaps.count,
+                       notes: logFiles.filter { $0.note != nil }.count,
+                       result: allValid ? "valid" : "invalid", exitCode: allValid ? 0 : 1)
+    }
+}
+
+/// The library's version, reported in every JSON report.
+public enum CloudTrailVerifyVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,63 @@
+/// The outcome for one digest file or log file.
+public enum VerdictStatus: String, Sendable, Codable, CaseIterable {
+    /// Proven intact.
+    case valid
+    /// Present, but fails a check.
+    case invalid
+    /// Referenced, but absent from the bucket copy.
+    case missing
+    /// Cannot be proven either way.
+    case unverified
+}
+
+/// Why a digest file is not valid. Raw values are the report's `reason` codes.
+public enum DigestReason: String, Sendable, Codable, CaseIterable {
+    case notFound = "not_found"
+    case invalidFormat = "invalid_format"
+    case moved
+    case signatureFailed = "signature_failed"
+    case signatureUnavailable = "signature_unavailable"
+    case unknownFingerprint = "unknown_fingerprint"
+    case keyWrongRegion = "key_wrong_region"
+    case keyNotValidAtTime = "key_not_valid_at_time"
+    case unsupportedSignatureAlgorithm = "unsupported_signature_algorithm"
+    case previousHashMismatch = "previous_hash_mismatch"
+
+    /// The status this reason implies.
+    public var status: VerdictStatus {
+        switch self {
+        case .notFound: return .missing
+        case .signatureUnavailable: return .unverified
+        default: return .invalid
+        }
+    }
+}
+
+/// Why a log file is not valid. Raw values are the report's `reason` codes.
+public enum LogFileReason: String, Sendable, Codable, CaseIterable {
+    case notFound = "not_found"
+    case invalidFormat = "invalid_format"
+    case hashMismatch = "hash_mismatch"
+    case trailingData = "trailing_data"
+    /// Listed only by a digest that is invalid.
+    case digestInvalid = "digest_invalid"
+    /// Listed only by a digest that is missing.
+    case digestMissing = "digest_missing"
+    /// Listed only by a digest whose signature could not be checked.
+    case digestUnverified = "digest_unverified"
+
+    public var status: VerdictStatus {
+        switch self {
+        case .notFound: return .missing
+        case .digestInvalid, .digestMissing, .digestUnverified: return .unverified
+        default: return .invalid
+        }
+    }
+}
+
+/// Something worth knowing about a valid log file.
+public enum LogFileNote: String, Sendable, Codable, CaseIterable {
+    /// The copy on disk is already decompressed (a download path undid `Content-Encoding: gzip`);
+    /// its bytes hash to the digest's value.
+    case storedUncompressed = "stored_uncompressed"
+}

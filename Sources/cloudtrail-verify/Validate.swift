@@ -1,0 +1,139 @@
+import ArgumentParser
+import CloudTrailVerify
+import Foundation
+
+/// `cloudtrail-verify validate ROOT`: the main job.
+struct Validate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate every digest chain and log file under a local copy of a CloudTrail bucket.",
+        discussion: """
+        ROOT mirrors the S3 bucket: object keys are paths below it \
+        ([prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail[-Digest]/REGION/YYYY/MM/DD/...). \
+        Digest signatures are read from the extended attribute user.signature, from a \
+        <digest>.metadata.json sidecar (aws s3api head-object output), or from the next \
+        digest's previousDigestSignature. Nothing under ROOT is ever written.
+        """
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "The local copy of the bucket.")
+    var root: String
+
+    @Option(name: .customLong("public-keys"),
+            help: ArgumentHelp("Public keys: the JSON of 'aws cloudtrail list-public-keys', DER or PEM; a file or folder. Repeatable.",
+                               discussion: "A file named <region>.json (or a folder <region>/) binds its keys to that region; REGION=PATH says so explicitly.",
+                               valueName: "[region=]path"))
+    var publicKeys: [String] = []
+
+    @Option(name: [.customLong("bucket"), .customLong("s3-bucket")],
+            help: "The bucket's name (default: the name the digests give, when they agree).")
+    var bucket: String?
+
+    @Option(name: .customLong("s3-prefix"), help: "Only digests under this key prefix (default: every prefix found).")
+    var s3Prefix: String?
+
+    @Option(name: .customLong("bucket-root"),
+            help: ArgumentHelp("Where the copy of another bucket that digests name lives. Repeatable.", valueName: "name=dir"))
+    var bucketRoots: [String] = []
+
+    @Option(name: .customLong("trail-arn"), help: "Only this trail's chains.")
+    var trailARN: String?
+
+    @Option(name: .customLong("account-id"), help: "Only this account's chains (the member account for an organization trail).")
+    var accountID: String?
+
+    @Option(name: .customLong("region"), help: "Only chains delivered by this region. Repeatable.")
+    var regions: [String] = []
+
+    @Option(name: .customLong("start-time"),
+            help: "Validate logs delivered on or after this UTC time (e.g. 2025-03-01T00:00:00Z). Default: the oldest digest.")
+    var startTime: String?
+
+    @Option(name: .customLong("end-time"),
+            help: "Validate logs delivered on or before this UTC time. Digests up to an hour later are read. Default: the newest digest.")
+    var endTime: String?
+
+    @Flag(name: .long, help: "Print a line for every valid digest and log file too, as 'aws cloudtrail validate-logs --verbose' does.")
+    var verbose = false
+
+    @Option(name: .long, help: "text (the AWS CLI's lines) or json (the report).")
+    var format: OutputFormat = .text
+
+    @Option(name: .long, help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .long, help: "How many log files to read at once (default: the number of cores).")
+    var jobs: Int?
+
+    func run() async throws {
+        let options = try makeOptions()
+        let report = try await BucketValidator(options: options).run()
+        try emit(report)
+        if report.summary.exitCode != 0 { throw ExitCode(Int32(report.summary.exitCode)) }
+    }
+
+    func makeOptions() throws(CloudTrailVerifyError) -> ValidationOptions {
+        var roots: [String: String] = [:]
+        for argument in bucketRoots {
+            guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex,
+                  argument.index(after: equals) != argument.endIndex else {
+                throw CloudTrailVerifyError(.invalidArgument, "expected NAME=DIR", path: "--bucket-root", found: argument)
+            }
+            roots[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
+        }
+        if let jobs, jobs < 1 {
+            throw CloudTrailVerifyError(.invalidArgument, "must be at least 1", path: "--jobs", found: "\(jobs)")
+        }
+        return ValidationOptions(
+            root: root, bucket: bucket, s3Prefix: s3Prefix, bucketRoots: roots,
+            publicKeys: publicKeys.map(PublicKeySource.init(argument:)),
+            window: TimeWindow(start: try Self.time(startTime, option: "--start-time"),
+                               end: try Self.time(endTime, option: "--end-time")),
+            trailARN: trailARN, accountID: accountID, regions: regions,
+            concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    static func time(_ text: String?, option: String) throws(CloudTrailVerifyError) -> Date? {
+        guard let text else { return nil }
+        guard let date = CloudTrailTime.parse(text) else {
+            throw CloudTrailVerifyError(.invalidArgument, "not a time", path: option,
+                                        expected: "UTC ISO-8601 such as 2025-03-01T00:00:00Z", found: text)
+        }
+        return date
+    }
+
+    func emit(_ report: ValidationReport) throws(CloudTrailVerifyError) {
+        switch format {
+        case .json:
+            let data: Data
+            do { data = try report.jsonData() + Data("\n".utf8) } catch {
+                throw CloudTrailVerifyError(.outputFailed, "cannot encode the report: \(error)")
+            }
+            if let output { try write(data, to: output) } else { FileHandle.standardOutput.write(data) }
+        case .text:
+            let writes = report.textWrites(verbose: verbose)
+            if let output {
+                try write(Data(writes.map(\.text).joined().utf8), to: output)
+            } else {
+                for write in writes {
+                    switch write.stream {
+                    case .standardOutput: StandardStreams.output(write.text)
+                    case .standardError: StandardStreams.error(write.text)
+                    }
+                }
+            }
+        }
+    }
+
+    func write(_ data: Data, to path: String) throws(CloudTrailVerifyError) {
+        do {
+            // Atomic: a crash never leaves half a report behind.
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CloudTrailVerifyError(.outputFailed, "cannot write the report", path: path)
+        }
+    }
+}

@@ -1,0 +1,829 @@
+#!/usr/bin/env python3
+"""Write the cloudtrail-verify test vectors (see docs/test-vectors.md).
+
+    python3 TestVectors/generate.py            # rewrite every vector in place
+    python3 TestVectors/generate.py --out DIR  # write them somewhere else (CI compares)
+
+Every vector is a small, signed copy of a CloudTrail S3 bucket plus the verdicts a validator must reach
+(expected.json). The verdicts are written from what this script did to the bucket, never by running a validator.
+
+Output is byte-for-byte reproducible: the throw-away RSA keys are created once and kept in generator-keys/
+(beside this script), every vector has its own seeded random.Random, gzip headers carry mtime 0 and no file name,
+all times are fixed, and JSON is written with a fixed key order.
+"""
+
+import argparse
+import base64
+import gzip
+import hashlib
+import io
+import json
+import os
+import random
+import shutil
+import string
+import sys
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KEY_DIR = os.path.join(HERE, 'generator-keys')
+UTC = timezone.utc
+HOUR = timedelta(hours=1)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# small helpers
+
+def T(text):
+    """'2025-03-01T17:09:41Z' -> aware datetime"""
+    return datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=UTC)
+
+
+def iso(t):
+    return t.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def gz(data):
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode='wb', mtime=0, filename='') as f:
+        f.write(data)
+    return buf.getvalue()
+
+
+def java_json(obj):
+    """Compact JSON the way CloudTrail's Java serializer writes digests: no spaces, '/' escaped as '\\/'."""
+    return json.dumps(obj, separators=(',', ':')).replace('/', '\\/').encode('utf-8')
+
+
+def log_json(obj):
+    """Compact JSON as in CloudTrail log files (raw UTF-8, slashes not escaped)."""
+    return json.dumps(obj, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
+
+
+def pretty(obj, indent=2):
+    return (json.dumps(obj, indent=indent, ensure_ascii=False) + '\n').encode('utf-8')
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# keys
+
+# name -> (ValidityStartTime, ValidityEndTime)
+KEY_SPECS = {
+    'us-east-1-2025': (T('2025-01-01T00:00:00Z'), T('2025-07-01T00:00:00Z')),
+    'us-east-1-2024': (T('2024-06-01T00:00:00Z'), T('2024-12-01T00:00:00Z')),
+    'us-east-1-rotation-old': (T('2025-02-13T00:00:00Z'), T('2025-03-15T06:00:00Z')),
+    'us-east-1-rotation-new': (T('2025-03-14T18:00:00Z'), T('2025-04-13T18:00:00Z')),
+    'us-west-2-2025': (T('2025-01-01T00:00:00Z'), T('2025-07-01T00:00:00Z')),
+    'eu-west-1-2025': (T('2025-01-01T00:00:00Z'), T('2025-07-01T00:00:00Z')),
+    'rogue': (T('2025-01-01T00:00:00Z'), T('2025-07-01T00:00:00Z')),  # never published in any keys file
+}
+_KEYS = {}
+
+
+class Key:
+    def __init__(self, name):
+        self.name = name
+        self.start, self.end = KEY_SPECS[name]
+        path = os.path.join(KEY_DIR, name + '.pem')
+        if os.path.exists(path):
+            with open(path, 'rb') as f:
+                self.private = serialization.load_pem_private_key(f.read(), password=None)
+        else:
+            os.makedirs(KEY_DIR, exist_ok=True)
+            self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            with open(path, 'wb') as f:
+                f.write(self.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+        self.der = self.private.public_key().public_bytes(serialization.Encoding.DER,
+                                                          serialization.PublicFormat.PKCS1)
+        self.fingerprint = hashlib.md5(self.der).hexdigest()
+
+    def sign(self, data):
+        return self.private.sign(data, padding.PKCS1v15(), hashes.SHA256()).hex()
+
+    def entry(self, epoch):
+        def fmt(t):
+            return float(t.timestamp()) if epoch else t.isoformat()
+        return {'Value': base64.b64encode(self.der).decode('ascii'), 'ValidityStartTime': fmt(self.start),
+                'ValidityEndTime': fmt(self.end), 'Fingerprint': self.fingerprint}
+
+
+def key(name):
+    if name not in _KEYS:
+        _KEYS[name] = Key(name)
+    return _KEYS[name]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# trails, logs, digests
+
+class Trail:
+    def __init__(self, account, name, home_region, bucket, region=None, prefix='', org=None, owner=None):
+        self.account = account          # account whose files these are (member account for org trails)
+        self.owner = owner or account   # account that owns the trail
+        self.name = name
+        self.home_region = home_region
+        self.region = region or home_region
+        self.bucket = bucket
+        self.prefix = prefix            # '' or 'audit/prod/'
+        self.org = org
+
+    @property
+    def arn(self):
+        return f'arn:aws:cloudtrail:{self.home_region}:{self.owner}:trail/{self.name}'
+
+    def _base(self, kind):
+        org = self.org + '/' if self.org else ''
+        return f'{self.prefix}AWSLogs/{org}{self.account}/{kind}/{self.region}/'
+
+    def digest_key(self, end):
+        return (self._base('CloudTrail-Digest') + end.strftime('%Y/%m/%d/') +
+                f'{self.account}_CloudTrail-Digest_{self.region}_{self.name}_{self.home_region}_'
+                f'{end.strftime("%Y%m%dT%H%M%SZ")}.json.gz')
+
+    def log_key(self, delivered, unique):
+        return (self._base('CloudTrail') + delivered.strftime('%Y/%m/%d/') +
+                f'{self.account}_CloudTrail_{self.region}_{delivered.strftime("%Y%m%dT%H%MZ")}_{unique}.json.gz')
+
+
+USER_AGENTS = [
+    'aws-cli/2.24.10 md/awscrt#0.23.8 ua/2.1 os/linux#6.8.0-1021-aws md/arch#x86_64 lang/python#3.12.9 '
+    'md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.24 md/prompt#off',
+    'Boto3/1.37.1 md/Botocore#1.37.1 ua/2.1 os/linux#5.10.233-244.914.amzn2.x86_64 md/arch#x86_64 '
+    'lang/python#3.12.9 md/pyimpl#CPython exec-env/AWS_Lambda_python3.12 cfg/retry-mode#legacy Botocore/1.37.1',
+    'AWS Internal',
+    'aws-sdk-java/2.30.21 Linux/5.10.233 OpenJDK_64-Bit_Server_VM/21.0.6+7-LTS Java/21.0.6 vendor/Amazon.com_Inc. '
+    'io/sync http/Apache cfg/retry-mode/standard',
+]
+
+
+def _identity(rng, account):
+    who = rng.choice([
+        ('IAMUser', f'arn:aws:iam::{account}:user/alice'),
+        ('IAMUser', f'arn:aws:iam::{account}:user/deploy-bot'),
+        ('AssumedRole', f'arn:aws:sts::{account}:assumed-role/AWSReservedSSO_AdministratorAccess_5d1c0a3e9f/jdoe'),
+        ('AssumedRole', f'arn:aws:sts::{account}:assumed-role/orders-api-lambda-role/orders-api'),
+    ])
+    return {'type': who[0], 'arn': who[1], 'accountId': account}
+
+
+def _management_event(rng, trail, event_time):
+    region = trail.region
+    choice = rng.randrange(7)
+    if choice == 0:
+        return ('ec2.amazonaws.com', 'DescribeInstances',
+                {'instancesSet': {}, 'filterSet': {'items': [{'name': 'instance-state-name',
+                                                              'valueSet': {'items': [{'value': 'running'}]}}]}},
+                None)
+    if choice == 1:
+        return ('s3.amazonaws.com', 'GetBucketAcl',
+                {'bucketName': trail.bucket, 'Host': f'{trail.bucket}.s3.{region}.amazonaws.com', 'acl': ''}, None)
+    if choice == 2:
+        return ('iam.amazonaws.com', 'ListRoles', {'maxItems': 100, 'pathPrefix': '/service-role/'}, None)
+    if choice == 3:
+        return ('sts.amazonaws.com', 'GetCallerIdentity', None, None)
+    if choice == 4:
+        return ('kms.amazonaws.com', 'DescribeKey', {'keyId': 'alias/aws/s3'}, None)
+    if choice == 5:
+        return ('logs.amazonaws.com', 'CreateLogStream',
+                {'logGroupName': '/aws/lambda/orders-api',
+                 'logStreamName': event_time.strftime('%Y/%m/%d/[$LATEST]') + '%032x' % rng.getrandbits(128)},
+                None)
+    return ('ssm.amazonaws.com', 'GetParameter', {'name': '/prod/zahlungsdienst/größe', 'withDecryption': False},
+            None)
+
+
+def _data_event(rng, trail, event_time):
+    obj = rng.choice(['exports/2025/03/orders.csv', 'uploads/invoice-1042.pdf', 'reports/daily/summary.json'])
+    name = rng.choice(['GetObject', 'PutObject', 'HeadObject'])
+    return ('s3.amazonaws.com', name,
+            {'bucketName': 'orders-data-prod', 'Host': f'orders-data-prod.s3.{trail.region}.amazonaws.com',
+             'key': obj},
+            {'x-amz-server-side-encryption': 'AES256'} if name == 'PutObject' else None)
+
+
+def make_record(rng, trail, event_time, kind):
+    source, name, params, response = (_data_event if kind == 'data' else _management_event)(rng, trail, event_time)
+    return {
+        'eventVersion': '1.11',
+        'userIdentity': _identity(rng, trail.account),
+        'eventTime': iso(event_time),
+        'eventSource': source,
+        'eventName': name,
+        'awsRegion': trail.region,
+        'sourceIPAddress': rng.choice(['203.0.113.%d' % rng.randint(2, 250), '198.51.100.%d' % rng.randint(2, 250),
+                                       'AWS Internal']),
+        'userAgent': rng.choice(USER_AGENTS),
+        'requestParameters': params,
+        'responseElements': response,
+        'requestID': str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        'eventID': str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        'readOnly': name.startswith(('Get', 'List', 'Describe', 'Head')),
+        'eventType': 'AwsApiCall',
+        'managementEvent': kind != 'data',
+        'recipientAccountId': trail.account,
+        'eventCategory': 'Data' if kind == 'data' else 'Management',
+    }
+
+
+class LogFile:
+    def __init__(self, trail, delivered, raw, unique, oldest, newest):
+        self.trail = trail
+        self.delivered = delivered
+        self.key = trail.log_key(delivered, unique)
+        self.raw = raw
+        self.gz = gz(raw)
+        self.oldest = oldest
+        self.newest = newest
+
+    @property
+    def uri(self):
+        return f's3://{self.trail.bucket}/{self.key}'
+
+    def entry(self, hash_value=None):
+        return {'s3Bucket': self.trail.bucket, 's3Object': self.key, 'hashValue': hash_value or sha256(self.raw),
+                'hashAlgorithm': 'SHA-256', 'newestEventTime': iso(self.newest), 'oldestEventTime': iso(self.oldest)}
+
+
+def make_log(rng, trail, delivered, kind):
+    n = rng.randint(1, 3)
+    times = sorted(delivered - timedelta(seconds=rng.randint(40, 720)) for _ in range(n))
+    records = [make_record(rng, trail, t, kind) for t in times]
+    unique = ''.join(rng.choice(string.ascii_letters + string.digits) for _ in range(16))
+    return LogFile(trail, delivered, log_json({'Records': records}), unique, times[0], times[-1])
+
+
+def make_logs(rng, trail, start, end, count, kind):
+    """count logs delivered inside [start, end) (their minute-precision name times too)."""
+    span = int((end - start).total_seconds())
+    offsets = sorted(rng.randint(61, span - 61) for _ in range(count))
+    return [make_log(rng, trail, start + timedelta(seconds=off), kind) for off in offsets]
+
+
+class Digest:
+    def __init__(self, trail, start, end, logs, prev, signer, algorithm='SHA256withRSA', key_override=None):
+        self.trail = trail
+        self.start = start
+        self.end = end
+        self.logs = logs
+        self.prev = prev
+        self.signer = signer
+        self.algorithm = algorithm
+        self.key = key_override or trail.digest_key(end)
+        self.fields = self.build_fields(logs)
+        self.seal()
+
+    @property
+    def uri(self):
+        return f's3://{self.trail.bucket}/{self.key}'
+
+    def build_fields(self, logs, hash_overrides=None):
+        hash_overrides = hash_overrides or {}
+        prev = self.prev
+        return {
+            'awsAccountId': self.trail.account,
+            'digestStartTime': iso(self.start),
+            'digestEndTime': iso(self.end),
+            'digestS3Bucket': self.trail.bucket,
+            'digestS3Object': self.key,
+            'digestPublicKeyFingerprint': self.signer.fingerprint,
+            'digestSignatureAlgorithm': self.algorithm,
+            'newestEventTime': iso(max(l.newest for l in logs)) if logs else None,
+            'oldestEventTime': iso(min(l.oldest for l in logs)) if logs else None,
+            'previousDigestS3Bucket': prev.trail.bucket if prev else None,
+            'previousDigestS3Object': prev.key if prev else None,
+            'previousDigestHashValue': sha256(prev.raw) if prev else None,
+            'previousDigestHashAlgorithm': 'SHA-256' if prev else None,
+            'previousDigestSignature': prev.signature if prev else None,
+            'logFiles': [l.entry(hash_overrides.get(l.key)) for l in logs],
+        }
+
+    def seal(self, sign=True):
+        """Serialize, gzip and (unless sign=False, i.e. an edit after delivery) sign the current fields."""
+        self.raw = java_json(self.fields)
+        self.gz = gz(self.raw)
+        if sign:
+            f = self.fields
+            to_sign = '\n'.join([f['digestEndTime'], f['digestS3Bucket'] + '/' + f['digestS3Object'],
+                                 sha256(self.raw), f['previousDigestSignature'] or 'null'])
+            self.signature = self.signer.sign(to_sign.encode('utf-8'))
+
+
+def hourly_ends(rng, first_end, count):
+    """Digest end times: hourly, drifting by a second now and then (as real ones do)."""
+    ends = [first_end]
+    for _ in range(count - 1):
+        ends.append(ends[-1] + HOUR + timedelta(seconds=rng.choice([0, 0, 0, 1, 2])))
+    return ends
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# a vector
+
+class Vector:
+    def __init__(self, name, description, seed):
+        self.name = name
+        self.description = description
+        self.rng = random.Random(seed)
+        self.objects = {}        # object key -> bytes (the bucket)
+        self.sidecars = {}       # digest object key -> (signature, algorithm)  (written as .metadata.json)
+        self.s3_metadata = {}    # s3 uri -> metadata S3 holds for the digest object
+        self.digests = {}        # s3 uri -> (status, reason)
+        self.logs = {}           # s3 uri -> (status, reason, note)
+        self.gaps = []
+        self.runs = []
+        self.differences = []
+        self.key_files = {}      # region -> (list of Key, epoch?)
+
+    # building ----------------------------------------------------------------------------------------------
+    def chain(self, trail, first_end, counts, signer, first_start=None, signers=None, algorithms=None,
+              kind='management', sidecars=True):
+        """An unbroken digest chain, one digest per entry of counts (number of logs in that hour)."""
+        signers = signers or {}
+        algorithms = algorithms or {}
+        ends = hourly_ends(self.rng, first_end, len(counts))
+        digests = []
+        prev = None
+        for i, (end, count) in enumerate(zip(ends, counts)):
+            start = prev.end if prev else (first_start or end - HOUR)
+            logs = make_logs(self.rng, trail, start, end, count, kind)
+            d = Digest(trail, start, end, logs, prev, signers.get(i, signer), algorithms.get(i, 'SHA256withRSA'))
+            digests.append(d)
+            prev = d
+        for d in digests:
+            self.add_digest(d, sidecar=sidecars)
+            for log in d.logs:
+                self.add_log(log)
+        return digests
+
+    def add_digest(self, d, sidecar=True):
+        self.objects[d.key] = d.gz
+        self.s3_metadata[d.uri] = {'signature': d.signature, 'signature-algorithm': d.algorithm}
+        if sidecar:
+            self.sidecars[d.key] = (d.signature, d.algorithm)
+        self.digests[d.uri] = ('valid', None)
+
+    def add_log(self, log):
+        self.objects[log.key] = log.gz
+        self.logs[log.uri] = ('valid', None, None)
+
+    def unlisted_logs(self, trail, start, end, count, kind='management'):
+        """Logs delivered while no digest was being written: in the bucket, listed by nothing, not reported."""
+        for log in make_logs(self.rng, trail, start, end, count, kind):
+            self.objects[log.key] = log.gz
+
+    def logs_of(self, d, status, reason):
+        for log in d.logs:
+            self.logs[log.uri] = (status, reason, None)
+
+    def forget_logs_of(self, d):
+        for log in d.logs:
+            del self.logs[log.uri]
+
+    def remove_digest_object(self, d):
+        del self.objects[d.key]
+        self.sidecars.pop(d.key, None)
+        del self.s3_metadata[d.uri]
+
+    def keys(self, region, names, epoch=False):
+        self.key_files[region] = ([key(n) for n in names], epoch)
+
+    def run(self, trail, *chains):
+        digests = [d for c in chains for d in c]
+        start = min(d.start for d in digests).replace(minute=0, second=0)
+        end = max(d.end for d in digests)
+        org = trail.org is not None
+        self.runs.append({'trailArn': trail.arn, 'region': trail.region, 'startTime': iso(start),
+                          'endTime': iso(end), 's3Bucket': None if org else trail.bucket,
+                          's3Prefix': trail.prefix.rstrip('/') or None,
+                          'accountId': trail.account if org else None, 'organizationId': trail.org})
+
+    def differ(self, uri, ours, aws_cli, why):
+        self.differences.append({'s3Uri': uri, 'ours': ours, 'awsCli': aws_cli, 'why': why})
+
+    # writing -----------------------------------------------------------------------------------------------
+    def expected(self):
+        digests = [{'s3Uri': u, 'status': s, 'reason': r} for u, (s, r) in sorted(self.digests.items())]
+        logs = [{'s3Uri': u, 'status': s, 'reason': r, 'note': n} for u, (s, r, n) in sorted(self.logs.items())]
+        ok = all(e['status'] == 'valid' for e in digests + logs)
+        return {
+            'name': self.name,
+            'description': self.description,
+            'arguments': ['--public-keys', 'keys'],
+            'exitCode': 0 if ok else 1,
+            'digests': digests,
+            'logFiles': logs,
+            'gaps': sorted(self.gaps, key=lambda g: g['start']),
+            'awsCli': {'runs': self.runs, 'differences': sorted(self.differences, key=lambda d: d['s3Uri'])},
+        }
+
+    def write(self, out):
+        root = os.path.join(out, self.name)
+        if os.path.exists(root):
+            shutil.rmtree(root)
+        files = {}
+        for k, data in self.objects.items():
+            files['bucket/' + k] = data
+        for k, (signature, algorithm) in self.sidecars.items():
+            head = {'AcceptRanges': 'bytes', 'ContentLength': len(self.objects[k]), 'ContentType': 'application/json',
+                    'ContentEncoding': 'gzip', 'Metadata': {'signature': signature, 'signature-algorithm': algorithm}}
+            files['bucket/' + k + '.metadata.json'] = pretty(head, 4)
+        for region, (ks, epoch) in self.key_files.items():
+            files[f'keys/{region}.json'] = pretty({'PublicKeyList': [k.entry(epoch) for k in ks]}, 4)
+        files['aws-s3-metadata.json'] = pretty(dict(sorted(self.s3_metadata.items())))
+        files['expected.json'] = pretty(self.expected())
+        for rel in sorted(files):
+            path = os.path.join(root, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, 'wb') as f:
+                f.write(files[rel])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the vectors
+
+ACCOUNT = '111122223333'
+BUCKET = 'aws-cloudtrail-logs-111122223333-3f8a2b1c'
+MAIN = 'us-east-1-2025'
+
+
+def mgmt_trail(**kw):
+    args = dict(account=ACCOUNT, name='management-events', home_region='us-east-1', bucket=BUCKET)
+    args.update(kw)
+    return Trail(**args)
+
+
+def simple(name, description, seed, first_end, counts, epoch=False, **chain_kw):
+    v = Vector(name, description, seed)
+    trail = mgmt_trail()
+    chain = v.chain(trail, T(first_end), counts, key(MAIN), **chain_kw)
+    v.keys('us-east-1', [MAIN], epoch)
+    v.run(trail, chain)
+    return v, trail, chain
+
+
+def tampered_bytes(raw):
+    doc = json.loads(raw)
+    doc['Records'][0]['sourceIPAddress'] = '192.0.2.66'
+    doc['Records'][0]['userIdentity']['arn'] = doc['Records'][0]['userIdentity']['arn'].rsplit('/', 1)[0] + '/mallory'
+    out = log_json(doc)
+    assert out != raw
+    return out
+
+
+def v_clean_multi_day():
+    rng = random.Random(101)
+    counts = [rng.choice([1, 1, 2, 2, 3]) for _ in range(30)]
+    for i in (8, 9, 11, 12):      # quiet night hours: digests with no log files
+        counts[i] = 0
+    v, _, _ = simple('clean-multi-day', 'A clean bucket: one trail, 30 hourly digests across midnight '
+                     '(2025-03-01 to 2025-03-02), a few hours without log files. Everything is valid.',
+                     1, '2025-03-01T17:09:41Z', counts)
+    return v
+
+
+def v_empty_hours():
+    v, _, _ = simple('empty-hours', 'A short chain where most hours delivered no log file (logFiles: []). '
+                     'Keys file in AWS CLI v1 format (epoch seconds).', 2, '2025-03-03T02:14:07Z',
+                     [1, 0, 0, 0, 1, 0], epoch=True)
+    return v
+
+
+def v_tampered_log():
+    v, trail, c = simple('tampered-log', 'One log file was edited after delivery and re-gzipped.', 3,
+                         '2025-03-04T10:21:55Z', [2, 1, 3, 2, 1])
+    log = c[2].logs[1]
+    v.objects[log.key] = gz(tampered_bytes(log.raw))
+    v.logs[log.uri] = ('invalid', 'hash_mismatch', None)
+    return v
+
+
+def v_deleted_log():
+    v, trail, c = simple('deleted-log', 'One log file listed by a digest was deleted.', 4,
+                         '2025-03-05T06:33:12Z', [1, 2, 2, 1])
+    log = c[1].logs[0]
+    del v.objects[log.key]
+    v.logs[log.uri] = ('missing', 'not_found', None)
+    return v
+
+
+def v_corrupt_gzip_log():
+    v, trail, c = simple('corrupt-gzip-log', "One log file's gzip CRC-32 trailer was flipped: the deflate data "
+                         "inflates but the stream fails its check.", 5, '2025-03-06T13:02:48Z', [2, 1, 2, 1])
+    log = c[2].logs[0]
+    data = bytearray(log.gz)
+    for i in range(len(data) - 8, len(data) - 4):
+        data[i] ^= 0xFF
+    v.objects[log.key] = bytes(data)
+    v.logs[log.uri] = ('invalid', 'invalid_format', None)
+    return v
+
+
+def v_trailing_data_log():
+    v, trail, c = simple('trailing-data-log', 'One log file has bytes appended after the end of its gzip stream.',
+                         6, '2025-03-07T19:45:30Z', [1, 2, 1, 2])
+    log = c[1].logs[1]
+    v.objects[log.key] = log.gz + b'appended-after-delivery\n'
+    v.logs[log.uri] = ('invalid', 'trailing_data', None)
+    return v
+
+
+def v_uncompressed_log():
+    v, trail, c = simple('uncompressed-log', 'One log file is stored already decompressed (plain JSON under its '
+                         '.json.gz name); its hash is right.', 7, '2025-03-08T04:17:26Z', [2, 1, 2, 1])
+    log = c[1].logs[0]
+    v.objects[log.key] = log.raw
+    v.logs[log.uri] = ('valid', None, 'stored_uncompressed')
+    v.differ(log.uri, 'valid', 'invalid', 'The AWS CLI always gunzips a log and reports "invalid format" for one '
+             'stored decompressed; we hash the stored bytes when they are not gzip, and they match the digest.')
+    return v
+
+
+def v_deleted_digest():
+    v, trail, c = simple('deleted-digest', 'A digest in the middle of the chain (and its sidecar) was deleted; the '
+                         'walk continues with the next older digest.', 8, '2025-03-09T08:52:03Z',
+                         [1, 2, 1, 2, 1, 1])
+    d = c[3]
+    v.remove_digest_object(d)
+    v.digests[d.uri] = ('missing', 'not_found')
+    v.forget_logs_of(d)   # its log files are still in the bucket, but nothing left vouches for them
+    return v
+
+
+def v_modified_digest():
+    v, trail, c = simple('modified-digest', 'A log file was edited and the hashValue in the middle digest listing it '
+                         'was updated to match (digest re-gzipped, S3 signature unchanged): the digest signature '
+                         'fails and its logs cannot be trusted.', 9, '2025-03-10T15:27:44Z', [1, 2, 2, 1, 2])
+    d = c[2]
+    log = d.logs[1]
+    edited = tampered_bytes(log.raw)
+    v.objects[log.key] = gz(edited)
+    d.fields = d.build_fields(d.logs, {log.key: sha256(edited)})
+    d.seal(sign=False)
+    v.objects[d.key] = d.gz
+    v.digests[d.uri] = ('invalid', 'signature_failed')
+    v.logs_of(d, 'unverified', 'digest_invalid')
+    return v
+
+
+def v_garbled_digest():
+    v, trail, c = simple('garbled-digest', 'Three digests whose content is unusable: an S3 error page saved in '
+                         'place of the gzip file, a gzip of truncated JSON, and a digest missing '
+                         'digestPublicKeyFingerprint. Their logs are unknown (not reported).', 10,
+                         '2025-03-11T01:38:19Z', [1, 1, 2, 1, 2, 1, 1])
+    truncated, error_page, no_fingerprint = c[1], c[3], c[5]
+    v.objects[truncated.key] = gz(truncated.raw[:len(truncated.raw) // 2])
+    v.objects[error_page.key] = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message>'
+        b'<RequestId>9K3BZQ7W2M8XJ4TN</RequestId><HostId>Yx5f0gM3n0vXr2kT8q1uL6cJp9sD4aHwE7bZ</HostId></Error>')
+    fields = dict(no_fingerprint.fields)
+    del fields['digestPublicKeyFingerprint']
+    v.objects[no_fingerprint.key] = gz(java_json(fields))
+    for d in (truncated, error_page, no_fingerprint):
+        v.digests[d.uri] = ('invalid', 'invalid_format')
+        v.forget_logs_of(d)
+    return v
+
+
+def v_moved_digest():
+    v, trail, c = simple('moved-digest', 'A middle digest and its sidecar were renamed to a key with an earlier '
+                         'timestamp in the same folder: the original key is missing and the renamed file has been '
+                         'moved.', 11, '2025-03-12T09:05:52Z', [2, 1, 2, 1, 1])
+    d = c[2]
+    new_key = trail.digest_key(d.end - timedelta(minutes=23, seconds=5))
+    assert c[1].key < new_key < d.key and new_key.rsplit('/', 1)[0] == d.key.rsplit('/', 1)[0]
+    v.objects[new_key] = v.objects.pop(d.key)
+    v.sidecars[new_key] = v.sidecars.pop(d.key)
+    new_uri = f's3://{trail.bucket}/{new_key}'
+    v.s3_metadata[new_uri] = v.s3_metadata.pop(d.uri)
+    v.digests[d.uri] = ('missing', 'not_found')
+    v.digests[new_uri] = ('invalid', 'moved')
+    v.logs_of(d, 'unverified', 'digest_invalid')
+    return v
+
+
+def v_validation_disabled_gap():
+    v = Vector('validation-disabled-gap', 'Log file validation was off for about three hours: logs were still '
+               'delivered, no digests were. The first digest after re-enabling has null previous* fields and starts '
+               'at the re-enable time. One gap, no error.', 12)
+    trail = mgmt_trail()
+    a = v.chain(trail, T('2025-03-13T01:09:41Z'), [1, 2, 1, 1], key(MAIN))
+    reenabled = T('2025-03-13T07:42:18Z')
+    v.unlisted_logs(trail, a[-1].end, reenabled, 3)
+    b = v.chain(trail, reenabled + HOUR, [2, 1, 1], key(MAIN), first_start=reenabled)
+    v.gaps.append({'start': iso(a[-1].end), 'end': iso(b[0].start)})
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, a, b)
+    return v
+
+
+def v_key_rotation():
+    v = Vector('key-rotation', 'The region key rotated mid-chain: two us-east-1 keys with overlapping validity; '
+               'digests up to 05:09 are signed with the old key, later ones with the new key. Keys file in AWS CLI '
+               'v1 format (epoch seconds).', 13)
+    trail = mgmt_trail()
+    old, new = key('us-east-1-rotation-old'), key('us-east-1-rotation-new')
+    c = v.chain(trail, T('2025-03-15T01:09:41Z'), [1, 2, 1, 1, 2, 1, 2], old, signers={5: new, 6: new})
+    assert all(k.start <= d.end <= k.end for d in c for k in [d.signer])
+    v.keys('us-east-1', ['us-east-1-rotation-old', 'us-east-1-rotation-new'], epoch=True)
+    v.run(trail, c)
+    return v
+
+
+def _one_bad_signer(name, description, seed, first_end, signer, reason, key_names, epoch=False):
+    v = Vector(name, description, seed)
+    trail = mgmt_trail()
+    c = v.chain(trail, T(first_end), [1, 2, 2, 1, 1], key(MAIN), signers={2: key(signer)})
+    v.keys('us-east-1', key_names, epoch)
+    v.run(trail, c)
+    v.digests[c[2].uri] = ('invalid', reason)
+    v.logs_of(c[2], 'unverified', 'digest_invalid')
+    return v
+
+
+def v_unknown_fingerprint():
+    return _one_bad_signer('unknown-fingerprint', 'One digest is signed (correctly) with a key that no keys file '
+                           'lists; its digestPublicKeyFingerprint is that key\'s.', 14, '2025-03-16T11:48:36Z',
+                           'rogue', 'unknown_fingerprint', [MAIN])
+
+
+def v_key_outside_validity():
+    return _one_bad_signer('key-outside-validity', 'One digest is signed with a key that is in the keys file but '
+                           'whose validity window ended in 2024. Keys file in AWS CLI v1 format (epoch seconds).',
+                           15, '2025-03-17T22:03:09Z', 'us-east-1-2024', 'key_not_valid_at_time',
+                           [MAIN, 'us-east-1-2024'], epoch=True)
+
+
+def v_key_other_region():
+    v = Vector('key-other-region', 'A us-west-2 trail; one digest is signed with a key that only keys/us-east-1.json '
+               'lists (keys/us-west-2.json holds the right us-west-2 key).', 16)
+    trail = mgmt_trail(home_region='us-west-2')
+    c = v.chain(trail, T('2025-03-18T05:56:21Z'), [2, 1, 1, 2, 1], key('us-west-2-2025'), signers={2: key(MAIN)})
+    v.keys('us-east-1', [MAIN])
+    v.keys('us-west-2', ['us-west-2-2025'])
+    v.run(trail, c)
+    v.digests[c[2].uri] = ('invalid', 'key_wrong_region')
+    v.logs_of(c[2], 'unverified', 'digest_invalid')
+    return v
+
+
+def v_wrong_signature_algorithm():
+    v, trail, c = simple('wrong-signature-algorithm', 'One digest says SHA1withRSA in its S3 metadata and in '
+                         'digestSignatureAlgorithm (its signature is in fact a correct SHA256withRSA one).', 17,
+                         '2025-03-19T16:31:58Z', [1, 1, 2, 1, 2], algorithms={2: 'SHA1withRSA'})
+    d = c[2]
+    v.digests[d.uri] = ('invalid', 'unsupported_signature_algorithm')
+    v.logs_of(d, 'unverified', 'digest_invalid')
+    v.differ(d.uri, 'invalid', 'valid', 'The AWS CLI ignores the signature algorithm and always verifies '
+             'RSA-SHA256; we refuse a digest that declares an algorithm other than SHA256withRSA.')
+    for log in d.logs:
+        v.differ(log.uri, 'unverified', 'valid', 'Listed by a digest we reject for its declared signature '
+                 'algorithm; the AWS CLI accepts that digest.')
+    return v
+
+
+def v_no_metadata():
+    v, trail, c = simple('no-metadata', 'A plain `aws s3 sync` copy: no sidecars. Every digest but the newest is '
+                         'verified with the signature its successor records; the newest cannot be verified.', 18,
+                         '2025-03-20T03:12:40Z', [1, 2, 1, 1, 2], sidecars=False)
+    d = c[-1]
+    v.digests[d.uri] = ('unverified', 'signature_unavailable')
+    v.logs_of(d, 'unverified', 'digest_unverified')
+    v.differ(d.uri, 'unverified', 'valid', 'S3 metadata was lost in the download; we refuse to call the newest '
+             'digest valid. The AWS CLI reads the signature from S3.')
+    for log in d.logs:
+        v.differ(log.uri, 'unverified', 'valid', 'Listed only by the newest digest, whose signature was lost in '
+                 'the download; the AWS CLI reads it from S3.')
+    return v
+
+
+def v_previous_hash_mismatch():
+    v, trail, c = simple('previous-hash-mismatch', 'A digest was replaced by one validly signed for the same key and '
+                         'time that omits one log file (its sidecar matches), but the next digest still records the '
+                         "original's hash and signature.", 19, '2025-03-21T12:44:15Z', [1, 2, 3, 1, 2])
+    d = c[2]
+    kept = [d.logs[0], d.logs[2]]    # d.logs[1] stays in the bucket, listed by nothing now
+    original_logs = d.logs
+    d.fields = d.build_fields(kept)
+    d.seal()
+    d.logs = kept
+    v.add_digest(d)
+    v.digests[d.uri] = ('invalid', 'previous_hash_mismatch')
+    del v.logs[original_logs[1].uri]
+    v.logs_of(d, 'unverified', 'digest_invalid')
+    v.differ(d.uri, 'invalid', 'valid', "The AWS CLI does not compare the successor's previousDigestHashValue with "
+             'the digest it links to; we do, and the replacement does not match.')
+    for log in kept:
+        v.differ(log.uri, 'unverified', 'valid', 'Listed by a replaced digest (previous-hash mismatch) that the AWS '
+                 'CLI accepts.')
+    return v
+
+
+def v_org_trail():
+    v = Vector('org-trail', 'An organization trail owned by management account 999988887777; the bucket holds '
+               "member account 111122223333's files under AWSLogs/o-a1b2c3d4e5/.", 20)
+    trail = Trail(account=ACCOUNT, owner='999988887777', name='org-trail', home_region='us-east-1',
+                  bucket='aws-cloudtrail-logs-999988887777-7c1d9e4a', org='o-a1b2c3d4e5')
+    c = v.chain(trail, T('2025-03-22T07:19:03Z'), [2, 1, 2, 1], key(MAIN))
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_s3_prefix():
+    v = Vector('s3-prefix', 'The trail writes under the key prefix audit/prod/.', 21)
+    trail = mgmt_trail(prefix='audit/prod/')
+    c = v.chain(trail, T('2025-03-23T18:58:47Z'), [1, 2, 1, 2], key(MAIN))
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_multi_region():
+    v = Vector('multi-region', 'A multi-region trail (home us-east-1) with digest chains in us-east-1 and eu-west-1, '
+               'each region signed with its own key.', 22)
+    common = dict(account='444455556666', name='management-events', home_region='us-east-1',
+                  bucket='aws-cloudtrail-logs-444455556666-5e6f7a8b')
+    east, west = Trail(**common), Trail(region='eu-west-1', **common)
+    a = v.chain(east, T('2025-03-24T09:11:26Z'), [2, 1, 1, 2], key(MAIN))
+    b = v.chain(west, T('2025-03-24T09:37:50Z'), [1, 2, 1, 1], key('eu-west-1-2025'))
+    v.keys('us-east-1', [MAIN])
+    v.keys('eu-west-1', ['eu-west-1-2025'])
+    v.run(east, a)
+    v.run(west, b)
+    return v
+
+
+def v_two_trails():
+    v = Vector('two-trails', 'Two trails in one bucket, same account and region: management-events and '
+               'data.events_prod-1 (a name with dot, underscore and hyphen). One data-event log was tampered with.',
+               23)
+    mgmt = mgmt_trail()
+    data = mgmt_trail(name='data.events_prod-1')
+    a = v.chain(mgmt, T('2025-03-25T14:08:33Z'), [1, 2, 1, 1], key(MAIN))
+    b = v.chain(data, T('2025-03-25T14:26:09Z'), [2, 1, 3, 1], key(MAIN), kind='data')
+    log = b[2].logs[1]
+    v.objects[log.key] = gz(tampered_bytes(log.raw))
+    v.logs[log.uri] = ('invalid', 'hash_mismatch', None)
+    v.keys('us-east-1', [MAIN])
+    v.run(mgmt, a)
+    v.run(data, b)
+    return v
+
+
+VECTORS = [
+    v_clean_multi_day, v_empty_hours, v_tampered_log, v_deleted_log, v_corrupt_gzip_log, v_trailing_data_log,
+    v_uncompressed_log, v_deleted_digest, v_modified_digest, v_garbled_digest, v_moved_digest,
+    v_validation_disabled_gap, v_key_rotation, v_unknown_fingerprint, v_key_outside_validity, v_key_other_region,
+    v_wrong_signature_algorithm, v_no_metadata, v_previous_hash_mismatch, v_org_trail, v_s3_prefix, v_multi_region,
+    v_two_trails,
+]
+
+# The real us-east-1 key from the AWS CLI's own example (awscli/examples/cloudtrail/list-public-keys.rst),
+# copied verbatim (rst indentation and CRLF line ends removed; the trailing spaces after commas are the original's).
+REAL_WORLD_KEYS = '\n'.join([
+    '{',
+    '  "PublicKeyList": [',
+    '      {',
+    '         "ValidityStartTime": 1453076702.0, ',
+    '         "ValidityEndTime": 1455668702.0, ',
+    '         "Value": "MIIBCgKCAQEAlSS3cl92HDycr/MTj0moOhas8habjrraXw+KzlWF0axSI2tcF+3iJ9BKQAVSKxGwxwu3m0wG3J+kUl1xboEcEPHYoIYMbgfSw7KGnuDKwkLzsQWhUJ0cIbOHASox1vv/5fNXkrHhGbDCHeVXm804c83nvHUEFYThr1PfyP/8HwrCtR3FX5OANtQCP61C1nJtSSkC8JSQUOrIP4CuwJjc+4WGDk+BGH5m9iuiAKkipEHWmUl8/P7XpfpWQuk4h8g3pXZOrNXr08lbh4d39svj7UqdhvOXoBISp9t/EXYuePGEtBdrKD9Dz+VHwyUPtBQvYr9BnkF88qBnaPNhS44rzwIDAQAB", ',
+    '         "Fingerprint": "7f3f401420072e50a65a141430817ab3"',
+    '     }',
+    '  ]',
+    '}',
+]) + '\n'
+
+
+def write_real_world(out):
+    entry = json.loads(REAL_WORLD_KEYS)['PublicKeyList'][0]
+    assert hashlib.md5(base64.b64decode(entry['Value'])).hexdigest() == entry['Fingerprint']
+    path = os.path.join(out, 'real-world', 'list-public-keys.json')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'wb') as f:
+        f.write(REAL_WORLD_KEYS.encode('ascii'))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--out', default=HERE, help='folder to write the vectors to (default: beside this script)')
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    for make in VECTORS:
+        v = make()
+        v.write(args.out)
+        print(f'{v.name}: {len(v.digests)} digests, {len(v.logs)} logs, exit {v.expected()["exitCode"]}')
+    write_real_world(args.out)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Independent check of the committed vectors: re-derive every verdict from the bucket bytes and keys/*.json alone
+(no generator internals) and compare with expected.json. Also checks that every sidecar signature verifies (or is
+expected to fail) and that every log hash matches (or is expected not to).
+
+    python3 TestVectors/selfcheck.py [DIR]
+"""
+
+import base64
+import hashlib
+import json
+import os
+import re
+import sys
+import zlib
+from datetime import datetime, timezone
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+
+DIGEST_RE = re.compile(r'^(?P<prefix>(?:.*/)?)AWSLogs/(?:(?P<org>o-[a-z0-9]+)/)?(?P<acct>\d{12})/CloudTrail-Digest/'
+                       r'(?P<region>[a-z0-9-]+)/\d{4}/\d\d/\d\d/(?P=acct)_CloudTrail-Digest_(?P=region)_'
+                       r'(?P<rest>.+)_(?P<ts>\d{8}T\d{6}Z)\.json\.gz$')
+REQUIRED = ['awsAccountId', 'digestStartTime', 'digestEndTime', 'digestS3Bucket', 'digestS3Object',
+            'digestPublicKeyFingerprint', 'digestSignatureAlgorithm', 'previousDigestS3Bucket',
+            'previousDigestS3Object', 'previousDigestHashValue', 'previousDigestSignature', 'logFiles']
+
+
+def parse_time(v):
+    if isinstance(v, (int, float)):
+        return datetime.fromtimestamp(v, timezone.utc)
+    return datetime.fromisoformat(v.replace('Z', '+00:00'))
+
+
+def load_keys(vdir):
+    keys = {}
+    for name in os.listdir(os.path.join(vdir, 'keys')):
+        region = name[:-5]
+        with open(os.path.join(vdir, 'keys', name)) as f:
+            for k in json.load(f)['PublicKeyList']:
+                der = base64.b64decode(k['Value'])
+                assert hashlib.md5(der).hexdigest() == k['Fingerprint']
+                pub = _load_pkcs1(der)
+                keys.setdefault(region, {})[k['Fingerprint']] = (pub, parse_time(k['ValidityStartTime']),
+                                                                  parse_time(k['ValidityEndTime']))
+    return keys
+
+
+def _load_pkcs1(der):
+    pem = b'-----BEGIN RSA PUBLIC KEY-----\n' + base64.encodebytes(der) + b'-----END RSA PUBLIC KEY-----\n'
+    return serialization.load_pem_public_key(pem)
+
+
+def ts_key(key):
+    return DIGEST_RE.match(key).group('ts')
+
+
+def iso_ts(ts):
+    return datetime.strptime(ts, '%Y%m%dT%H%M%SZ').strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def check_vector(vdir):
+    exp = json.load(open(os.path.join(vdir, 'expected.json')))
+    bucket_name = exp['digests'][0]['s3Uri'].split('/')[2]
+    broot = os.path.join(vdir, 'bucket')
+    files = {}
+    for dp, _, fs in os.walk(broot):
+        for f in fs:
+            files[os.path.relpath(os.path.join(dp, f), broot)] = os.path.join(dp, f)
+    keys = load_keys(vdir)
+    chains = {}
+    for k in files:
+        m = DIGEST_RE.match(k)
+        if m:
+            chains.setdefault((m['prefix'], m['org'], m['acct'], m['region'], m['rest']), []).append(k)
+    digests, logs, gaps = {}, {}, []
+    stats = {'sig_ok': 0, 'hash_ok': 0}
+    uri = lambda k: f's3://{bucket_name}/{k}'
+
+    def read(k):
+        with open(files[k], 'rb') as f:
+            return f.read()
+
+    for (prefix, org, acct, region, rest), on_disk in chains.items():
+        on_disk.sort(key=ts_key)
+
+        def older_than(ts):
+            cands = [k for k in on_disk if ts_key(k) < ts]
+            return cands[-1] if cands else None
+
+        cur, successor = on_disk[-1], None   # successor: (digest dict, valid?) that linked to cur
+        while cur:
+            if cur not in files:
+                digests[uri(cur)] = ('missing', 'not_found')
+                cur, successor = older_than(ts_key(cur)), None
+                continue
+            raw = read(cur)
+            verdict, d = None, None
+            try:
+                inflated = zlib.decompress(raw, 31)
+                d = json.loads(inflated)
+                if any(f not in d for f in REQUIRED):
+                    raise ValueError
+            except (ValueError, zlib.error):
+                verdict = ('invalid', 'invalid_format')
+            side = None
+            if files.get(cur + '.metadata.json'):
+                side = json.load(open(files[cur + '.metadata.json']))['Metadata']
+            if not verdict and (d['digestS3Bucket'] != bucket_name or d['digestS3Object'] != cur):
+                verdict = ('invalid', 'moved')
+            if not verdict and (d['digestSignatureAlgorithm'] != 'SHA256withRSA' or
+                                (side and side['signature-algorithm'] != 'SHA256withRSA')):
+                verdict = ('invalid', 'unsupported_signature_algorithm')
+            if not verdict:
+                fp = d['digestPublicKeyFingerprint']
+                entry = keys.get(region, {}).get(fp)
+                if not entry:
+                    other = any(fp in ks for r, ks in keys.items() if r != region)
+                    verdict = ('invalid', 'key_wrong_region' if other else 'unknown_fingerprint')
+                elif not entry[1] <= parse_time(d['digestEndTime']) <= entry[2]:
+                    verdict = ('invalid', 'key_not_valid_at_time')
+            if not verdict:
+                sig = side['signature'] if side else (successor[0]['previousDigestSignature'] if successor else None)
+                if sig is None:
+                    verdict = ('unverified', 'signature_unavailable')
+                else:
+                    to_sign = '\n'.join([d['digestEndTime'], d['digestS3Bucket'] + '/' + d['digestS3Object'],
+                                         hashlib.sha256(inflated).hexdigest(),
+                                         d['previousDigestSignature'] or 'null']).encode()
+                    try:
+                        entry[0].verify(bytes.fromhex(sig), to_sign, padding.PKCS1v15(), hashes.SHA256())
+                        stats['sig_ok'] += 1
+                    except InvalidSignature:
+                        verdict = ('invalid', 'signature_failed')
+            if not verdict and successor and successor[1] and \
+                    successor[0]['previousDigestHashValue'] != hashlib.sha256(inflated).hexdigest():
+                verdict = ('invalid', 'previous_hash_mismatch')
+            verdict = verdict or ('valid', None)
+            digests[uri(cur)] = verdict
+            if d is not None and verdict[1] != 'invalid_format':
+                for lf in d['logFiles']:
+                    logs[uri(lf['s3Object'])] = check_log(lf, files, verdict, stats)
+            if verdict[0] == 'invalid':
+                cur, successor = older_than(ts_key(cur)), None
+            elif d['previousDigestS3Object'] is None:
+                older = older_than(ts_key(cur))
+                if older:
+                    gaps.append({'start': iso_ts(ts_key(older)), 'end': d['digestStartTime']})
+                cur, successor = older, None
+            else:
+                cur, successor = d['previousDigestS3Object'], (d, verdict[0] == 'valid')
+
+    got_d = sorted([{'s3Uri': u, 'status': s, 'reason': r} for u, (s, r) in digests.items()], key=lambda e: e['s3Uri'])
+    got_l = sorted([{'s3Uri': u, 'status': s, 'reason': r, 'note': n} for u, (s, r, n) in logs.items()],
+                   key=lambda e: e['s3Uri'])
+    exit_code = 0 if all(e['status'] == 'valid' for e in got_d + got_l) else 1
+    problems = []
+    if got_d != exp['digests']:
+        problems.append(('digests', got_d, exp['digests']))
+    if got_l != exp['logFiles']:
+        problems.append(('logFiles', got_l, exp['logFiles']))
+    if sorted(gaps, key=lambda g: g['start']) != exp['gaps']:
+        problems.append(('gaps', gaps, exp['gaps']))
+    if exit_code != exp['exitCode']:
+        problems.append(('exitCode', exit_code, exp['exitCode']))
+    return problems, stats, len(got_d), len(got_l)
+
+
+def check_log(lf, files, digest_verdict, stats):
+    if digest_verdict[0] == 'invalid':
+        return ('unverified', 'digest_invalid', None)
+    if digest_verdict[0] == 'unverified':
+        return ('unverified', 'digest_unverified', None)
+    path = files.get(lf['s3Object'])
+    if not path:
+        return ('missing', 'not_found', None)
+    data = open(path, 'rb').read()
+    if data[:2] != b'\x1f\x8b':
+        if hashlib.sha256(data).hexdigest() == lf['hashValue']:
+            stats['hash_ok'] += 1
+            return ('valid', None, 'stored_uncompressed')
+        return ('invalid', 'invalid_format', None)
+    try:
+        z = zlib.decompressobj(31)
+        out = z.decompress(data) + z.flush()
+        if not z.eof:
+            return ('invalid', 'invalid_format', None)
+    except zlib.error:
+        return ('invalid', 'invalid_format', None)
+    if z.unused_data:
+        return ('invalid', 'trailing_data', None)
+    if hashlib.sha256(out).hexdigest() != lf['hashValue']:
+        return ('invalid', 'hash_mismatch', None)
+    stats['hash_ok'] += 1
+    return ('valid', None, None)
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    failed = 0
+    for name in sorted(os.listdir(root)):
+        if not os.path.exists(os.path.join(root, name, 'expected.json')):
+            continue
+        problems, stats, nd, nl = check_vector(os.path.join(root, name))
+        print(f'{"FAIL" if problems else "ok  "} {name}: {nd} digests, {nl} logs, '
+              f'{stats["sig_ok"]} signatures verified, {stats["hash_ok"]} log hashes matched')
+        for p in problems:
+            failed += 1
+            print('   ', p[0], '\n     got     ', p[1], '\n     expected', p[2])
+    real = json.load(open(os.path.join(root, 'real-world', 'list-public-keys.json')))['PublicKeyList'][0]
+    assert hashlib.md5(base64.b64decode(real['Value'])).hexdigest() == real['Fingerprint'] == \
+        '7f3f401420072e50a65a141430817ab3'
+    _load_pkcs1(base64.b64decode(real['Value']))
+    print('ok   real-world/list-public-keys.json: fingerprint 7f3f401420072e50a65a141430817ab3 = md5(DER)')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -49,9 +49,13 @@ public struct BucketValidator: Sendable {
             return true
         }.sorted()
         guard !selected.isEmpty else {
-            let what = inventory.chains.isEmpty ? "no CloudTrail digest files under it" : "no digest chain matches the filters given"
-            throw CloudTrailVerifyError(.noDigestsFound, what, path: options.root,
-                                        expected: "[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/*.json.gz")
+            if inventory.chains.isEmpty {
+                throw CloudTrailVerifyError(.noDigestsFound, "no CloudTrail digest files under it", path: options.root,
+                                            expected: "[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/*.json.gz")
+            }
+            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches --s3-prefix, --trail-arn, --account-id or --region",
+                                        path: options.root,
+                                        found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "))
         }
         for identity in selected where !keys.regions.contains(identity.region) {
             throw CloudTrailVerifyError(.noKeysForRegion, "no public keys for region \(identity.region) (chain \(identity.id))",

@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+@testable import cloudtrail_verify
+import CloudTrailVerify
+
+/// The `cloudtrail-verify` binary, run as a user runs it.
+enum Binary {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let vectors = repositoryRoot.appendingPathComponent("TestVectors")
+
+    /// Built beside the test bundle by `swift test`.
+    static var path: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [beside, beside.deletingLastPathComponent()] {
+            let binary = candidate.appendingPathComponent("cloudtrail-verify").path
+            if FileManager.default.isExecutableFile(atPath: binary) { return binary }
+        }
+        return repositoryRoot.appendingPathComponent(".build/debug/cloudtrail-verify").path
+    }
+
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Drain stderr concurrently so neither pipe can fill and stall the child.
+        let errorData = LockedData()
+        let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorData.isSet { usleep(1000) }
+        return Result(status: process.terminationStatus,
+                      standardOutput: String(decoding: outputData, as: UTF8.self),
+                      standardError: String(decoding: errorData.get(), as: UTF8.self))
+    }
+
+    final class LockedData: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data: Data?
+        func set(_ value: Data) { lock.withLock { data = value } }
+        func get() -> Data { lock.withLock { data ?? Data() } }
+        var isSet: Bool { lock.withLock { data != nil } }
+    }
+
+    static var vectorNames: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: vectors.path)) ?? []).filter {
+            FileManager.default.fileExists(atPath: vectors.appendingPathComponent($0).appendingPathComponent("expected.json").path)
+        }.sorted()
+    }
+}
+
+@Suite("cloudtrail-verify validate")
+struct ValidateTests {
+    struct Expected: Decodable {
+        struct Entry: Decodable { var s3Uri: String; var status: String; var reason: String? }
+        var arguments: [String]
+        var exitCode: Int
+        var digests: [Entry]
+        var logFiles: [Entry]
+    }
+
+    @Test("the binary's exit code and JSON report match expected.json", arguments: Binary.vectorNames)
+    func binaryMatchesExpectation(name: String) throws {
+        let folder = Binary.vectors.appendingPathComponent(name)
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: folder.appendingPathComponent("expected.json")))
+        let result = try Binary.run(["validate", "bucket"] + expected.arguments + ["--format", "json"], in: folder)
+        #expect(result.status == Int32(expected.exitCode), "\(name): \(result.standardError)")
+        let report = try JSONDecoder().decode(ValidationReport.self, from: Data(result.standardOutput.utf8))
+        let ours = report.digests.map { "\($0.s3Uri) \($0.status.rawValue) \($0.reason?.rawValue ?? "-")" }.sorted()
+        let theirs = expected.digests.map { "\($0.s3Uri) \($0.status) \($0.reason ?? "-")" }.sorted()
+        #expect(ours == theirs)
+        let oursLogs = report.logFiles.map { "\($0.s3Uri) \($0.status.rawValue) \($0.reason?.rawValue ?? "-")" }.sorted()
+        let theirsLogs = expected.logFiles.map { "\($0.s3Uri) \($0.status) \($0.reason ?? "-")" }.sorted()
+        #expect(oursLogs == theirsLogs)
+    }
+
+    @Test("text output puts every problem on standard error and the summary on standard output", arguments: Binary.vectorNames)
+    func textOutputSplitsStreams(name: String) throws {
+        let folder = Binary.vectors.appendingPathComponent(name)
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: folder.appendingPathComponent("expected.json")))
+        let result = try Binary.run(["validate", "bucket"] + expected.arguments, in: folder)
+        #expect(result.status == Int32(expected.exitCode))
+        #expect(result.standardOutput.hasPrefix("Validating log files for trail arn:aws:cloudtrail:"))
+        #expect(result.standardOutput.contains("Results requested for "))
+        let problems = (expected.digests + expected.logFiles).filter { $0.status != "valid" }
+        for problem in problems {
+            let verdict = problem.status == "unverified" ? "UNVERIFIED:" : "INVALID:"
+            #expect(result.standardError.contains("\t\(problem.s3Uri)\t\(verdict)"), "\(name): no line for \(problem.s3Uri)")
+        }
+        if problems.isEmpty {
+            // Only gap notices may appear on standard error when everything is valid.
+            let lines = result.standardError.split(separator: "\n")
+            #expect(lines.allSatisfy { $0.hasPrefix("No log files were delivered by CloudTrail between ") })
+        }
+    }
+
+    @Test("--verbose prints the AWS CLI's line for every valid digest and log file")
+    func verboseListsValidFiles() throws {
+        let folder = Binary.vectors.appendingPathComponent("clean-multi-day")
+        let result = try Binary.run(["validate", "bucket", "--public-keys", "keys", "--verbose"], in: folder)
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("Digest file\ts3://") && $0.hasSuffix("\tvalid") }.count == 30)
+        #expect(lines.filter { $0.hasPrefix("Log file\ts3://") && $0.hasSuffix("\tvalid") }.count == 46)
+        #expect(lines.contains("30/30 digest files valid"))
+        #expect(lines.contains("46/46 log files valid"))
+    }
+
+    @Test("--output writes the JSON report to a file and nothing to standard output")
+    func outputFile() throws {
+        let folder = Binary.vectors.appendingPathComponent("tampered-log")
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: target) }
+        let result = try Binary.run(["validate", "bucket", "--public-keys", "keys", "--format", "json", "--output", target.path], in: folder)
+        #expect(result.status == 1)
+        #expect(result.standardOutput.isEmpty)
+        let report = try JSONDecoder().decode(ValidationReport.self, from: Data(contentsOf: target))
+        #expect(report.summary.logFiles.invalid == 1)
+    }
+
+    /// Could not run: exit 2 with one line naming the input, and no report.
+    @Test("bad invocations exit 2 with one line", arguments: [
+        (["validate"], "root"),
+        (["validate", "no-such-dir", "--public-keys", "keys"], "no-such-dir"),
+        (["validate", "expected.json", "--public-keys", "keys"], "expected.json"),
+        (["validate", "bucket"], "--public-keys"),
+        (["validate", "bucket", "--public-keys", "no-such-keys"], "no-such-keys"),
+        (["validate", "bucket", "--public-keys", "expected.json"], "expected.json"),
+        (["validate", "bucket", "--public-keys", "eu-west-1=keys/us-east-1.json"], "us-east-1"),
+        (["validate", "bucket", "--public-keys", "keys", "--start-time", "yesterday"], "--start-time"),
+        (["validate", "bucket", "--public-keys", "keys", "--start-time", "2025-03-02T00:00:00Z", "--end-time", "2025-03-01T00:00:00Z"], "--start-time"),
+        (["validate", "bucket", "--public-keys", "keys", "--trail-arn", "arn:aws:s3:::bucket"], "--trail-arn"),
+        (["validate", "bucket", "--public-keys", "keys", "--region", "eu-west-3"], "bucket"),
+        (["validate", "bucket", "--public-keys", "keys", "--bucket-root", "nonsense"], "--bucket-root"),
+        (["validate", "bucket", "--public-keys", "keys", "--format", "xml"], "format"),
+    ])
+    func badInvocation(arguments: [String], mentions: String) throws {
+        let folder = Binary.vectors.appendingPathComponent("clean-multi-day")
+        let result = try Binary.run(arguments, in: folder)
+        #expect(result.status == 2, "\(arguments): \(result.standardError)")
+        let lines = result.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(arguments): \(result.standardError)")
+        #expect(result.standardError.contains(mentions), "\(arguments): \(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test("--help and --version exit 0")
+    func helpAndVersion() throws {
+        let help = try Binary.run(["validate", "--help"])
+        #expect(help.status == 0)
+        #expect(help.standardOutput.contains("--public-keys"))
+        let version = try Binary.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.standardOutput.contains(CloudTrailVerifyVersion.current))
+    }
+
+    @Test("command-line options become the library's options")
+    func optionsParse() throws {
+        let command = try Validate.parse([
+            "root", "--public-keys", "keys", "--public-keys", "eu-west-1=other.pem", "--s3-bucket", "b", "--s3-prefix", "p/",
+            "--bucket-root", "logs=/data/logs", "--start-time", "2025-03-01T00:00:00Z", "--end-time", "2025-03-02",
+            "--region", "us-east-1", "--account-id", "111122223333", "--jobs", "3",
+        ])
+        let options = try command.makeOptions()
+        #expect(options.root == "root")
+        #expect(options.publicKeys == [PublicKeySource(path: "keys"), PublicKeySource(path: "other.pem", region: "eu-west-1")])
+        #expect(options.bucket == "b")
+        #expect(options.s3Prefix == "p/")
+        #expect(options.bucketRoots == ["logs": "/data/logs"])
+        #expect(options.window.start == CloudTrailTime.parse("2025-03-01T00:00:00Z"))
+        #expect(options.window.end == CloudTrailTime.parse("2025-03-02T00:00:00Z"))
+        #expect(options.regions == ["us-east-1"])
+        #expect(options.accountID == "111122223333")
+        #expect(options.concurrency == 3)
+    }
+}

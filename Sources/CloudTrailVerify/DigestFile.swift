@@ -81,15 +81,16 @@ public struct DigestFile: Sendable {
         guard String(validating: json, as: UTF8.self) != nil else {
             throw FormatProblem(message: "not UTF-8 text")
         }
-        let object: Any
+        let document: StrictJSON.Value
         do {
-            object = try JSONSerialization.jsonObject(with: Data(json))
+            document = try StrictJSON.parse(json)
         } catch {
-            throw FormatProblem(message: "not valid JSON")
+            throw FormatProblem(message: "not valid JSON: \(error)")
         }
-        guard let fields = object as? [String: Any] else {
+        guard let members = document.members else {
             throw FormatProblem(message: "JSON is not an object")
         }
+        let fields = Dictionary(members, uniquingKeysWith: { first, _ in first })
         let reader = FieldReader(fields: fields)
 
         rawJSON = json
@@ -104,7 +105,7 @@ public struct DigestFile: Sendable {
         publicKeyFingerprint = try reader.requiredString("digestPublicKeyFingerprint")
         signatureAlgorithm = try reader.optionalString("digestSignatureAlgorithm")
         // Present in every digest (the AWS CLI requires it), null at a chain's start.
-        guard fields.keys.contains("previousDigestSignature") else {
+        guard fields["previousDigestSignature"] != nil else {
             throw FormatProblem(message: "required field previousDigestSignature is absent")
         }
         previousDigestSignature = try reader.optionalString("previousDigestSignature")
@@ -118,15 +119,16 @@ public struct DigestFile: Sendable {
         guard let list = fields["logFiles"] else {
             throw FormatProblem(message: "required field logFiles is absent")
         }
-        guard let entries = list as? [Any] else {
+        guard case .array(let entries) = list else {
             throw FormatProblem(message: "logFiles is not an array")
         }
         var logFiles: [LogFileEntry] = []
         logFiles.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
-            guard let entryFields = entry as? [String: Any] else {
+            guard let entryMembers = entry.members else {
                 throw FormatProblem(message: "logFiles[\(index)] is not an object")
             }
+            let entryFields = Dictionary(entryMembers, uniquingKeysWith: { first, _ in first })
             let entryReader = FieldReader(fields: entryFields, context: "logFiles[\(index)].")
             logFiles.append(LogFileEntry(
                 location: S3Location(bucket: try entryReader.requiredString("s3Bucket"),
@@ -140,22 +142,22 @@ public struct DigestFile: Sendable {
     }
 
     private struct FieldReader {
-        var fields: [String: Any]
+        var fields: [String: StrictJSON.Value]
         var context = ""
 
         func requiredString(_ name: String) throws(FormatProblem) -> String {
-            guard let value = fields[name], !(value is NSNull) else {
+            guard let value = fields[name], value != .null else {
                 throw FormatProblem(message: "required field \(context)\(name) is absent")
             }
-            guard let text = value as? String else {
+            guard case .string(let text) = value else {
                 throw FormatProblem(message: "\(context)\(name) is not a string")
             }
             return text
         }
 
         func optionalString(_ name: String) throws(FormatProblem) -> String? {
-            guard let value = fields[name], !(value is NSNull) else { return nil }
-            guard let text = value as? String else {
+            guard let value = fields[name], value != .null else { return nil }
+            guard case .string(let text) = value else {
                 throw FormatProblem(message: "\(context)\(name) is not a string")
             }
             return text

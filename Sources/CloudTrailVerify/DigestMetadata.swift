@@ -20,14 +20,16 @@ enum DigestMetadata {
         guard let data = FileManager.default.contents(atPath: sidecar), data.count <= 1024 * 1024 else {
             return (nil, "sidecar \(sidecar) cannot be read")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let object = try? StrictJSON.parse([UInt8](data)), object.members != nil else {
             return (nil, "sidecar \(sidecar) is not a JSON object")
         }
         // `aws s3api head-object` output nests user metadata under "Metadata".
-        let metadata = (object["Metadata"] as? [String: Any]) ?? object
-        guard let hex = metadata["signature"] as? String else {
+        let metadata = object["Metadata"] ?? object
+        guard case .string(let hex)? = metadata["signature"] else {
             return (nil, "sidecar \(sidecar) has no Metadata.signature")
         }
-        return (DigestSignature(hex: hex, algorithm: metadata["signature-algorithm"] as? String, source: .sidecar), nil)
+        var algorithm: String?
+        if case .string(let text)? = metadata["signature-algorithm"] { algorithm = text }
+        return (DigestSignature(hex: hex, algorithm: algorithm, source: .sidecar), nil)
     }
 }

@@ -154,16 +154,16 @@ public struct PublicKeyStore: Sendable {
     }
 
     private static func parseListPublicKeys(_ bytes: [UInt8], path: String, region: String) throws(CloudTrailVerifyError) -> [PublicKey] {
-        let object: Any
+        let document: StrictJSON.Value
         do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes))
+            document = try StrictJSON.parse(bytes)
         } catch {
-            throw CloudTrailVerifyError(.malformedKeyFile, "public key file is not valid JSON", path: path)
+            throw CloudTrailVerifyError(.malformedKeyFile, "public key file is not valid JSON (\(error))", path: path)
         }
-        let list: [Any]
-        if let dictionary = object as? [String: Any], let entries = dictionary["PublicKeyList"] as? [Any] {
+        let list: [StrictJSON.Value]
+        if case .array(let entries)? = document["PublicKeyList"] {
             list = entries
-        } else if let entries = object as? [Any] {
+        } else if case .array(let entries) = document {
             list = entries
         } else {
             throw CloudTrailVerifyError(.malformedKeyFile, "public key JSON has no PublicKeyList", path: path,
@@ -172,25 +172,25 @@ public struct PublicKeyStore: Sendable {
         var keys: [PublicKey] = []
         for (index, entry) in list.enumerated() {
             let place = "\(path) (PublicKeyList[\(index)])"
-            guard let fields = entry as? [String: Any] else {
+            guard entry.members != nil else {
                 throw CloudTrailVerifyError(.malformedKeyFile, "key entry is not an object", path: place)
             }
-            guard let value = fields["Value"] as? String, let der = decodeBase64(value) else {
+            guard case .string(let value)? = entry["Value"], let der = decodeBase64(value) else {
                 throw CloudTrailVerifyError(.malformedKeyFile, "key entry has no base64 Value", path: place)
             }
-            let start = try time(fields["ValidityStartTime"], name: "ValidityStartTime", place: place)
-            let end = try time(fields["ValidityEndTime"], name: "ValidityEndTime", place: place)
+            let start = try time(entry["ValidityStartTime"], name: "ValidityStartTime", place: place)
+            let end = try time(entry["ValidityEndTime"], name: "ValidityEndTime", place: place)
             if let start, let end, end < start {
                 throw CloudTrailVerifyError(.malformedKeyFile, "key validity ends before it starts", path: place)
             }
             var key = try makeKey(pkcs1DER: der, path: path, place: place, region: region)
             key.validityStart = start
             key.validityEnd = end
-            if let stated = fields["Fingerprint"] {
-                guard let stated = stated as? String, stated.lowercased() == key.fingerprint else {
+            if let stated = entry["Fingerprint"] {
+                guard case .string(let text) = stated, text.lowercased() == key.fingerprint else {
                     throw CloudTrailVerifyError(
                         .fingerprintMismatch, "stated Fingerprint is not the MD5 of the key", path: place,
-                        expected: key.fingerprint, found: "\(stated)")
+                        expected: key.fingerprint, found: { if case .string(let text) = stated { return text }; return "a non-string" }())
                 }
             }
             keys.append(key)
@@ -198,17 +198,20 @@ public struct PublicKeyStore: Sendable {
         return keys
     }
 
-    private static func time(_ value: Any?, name: String, place: String) throws(CloudTrailVerifyError) -> Date? {
+    private static func time(_ value: StrictJSON.Value?, name: String, place: String) throws(CloudTrailVerifyError) -> Date? {
         switch value {
-        case nil, is NSNull:
+        case nil, .null?:
             return nil
-        case let text as String:
+        case .string(let text)?:
             if let date = CloudTrailTime.parse(text) { return date }
-            if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+            if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
             throw CloudTrailVerifyError(.malformedKeyFile, "\(name) is not a time", path: place, found: text)
-        case let number as NSNumber:
+        case .number(let text)?:
             // AWS CLI v1 prints epoch seconds (1453076702.0).
-            return Date(timeIntervalSince1970: number.doubleValue)
+            guard let seconds = Double(text), seconds.isFinite else {
+                throw CloudTrailVerifyError(.malformedKeyFile, "\(name) is not a time", path: place, found: text)
+            }
+            return Date(timeIntervalSince1970: seconds)
         default:
             throw CloudTrailVerifyError(.malformedKeyFile, "\(name) is not a time", path: place)
         }

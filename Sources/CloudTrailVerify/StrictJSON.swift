@@ -1,0 +1,285 @@
+/// A small, strict JSON parser for input an attacker may have written.
+///
+/// Unlike `JSONSerialization` it refuses what a real CloudTrail file never holds and
+/// what could make two readers disagree: duplicate keys, invalid UTF-8, lone
+/// surrogates, nesting deeper than ``maximumDepth``; and it never recurses
+/// deeper than that, so a 100,000-level document cannot exhaust the stack.
+enum StrictJSON {
+    indirect enum Value: Equatable, Sendable {
+        case null
+        case bool(Bool)
+        /// The number as written; callers that want numbers convert it.
+        case number(String)
+        case string(String)
+        case array([Value])
+        /// Members in document order; keys are unique.
+        case object([(String, Value)])
+
+        static func == (lhs: Value, rhs: Value) -> Bool {
+            switch (lhs, rhs) {
+            case (.null, .null): return true
+            case let (.bool(a), .bool(b)): return a == b
+            case let (.number(a), .number(b)): return a == b
+            case let (.string(a), .string(b)): return a == b
+            case let (.array(a), .array(b)): return a == b
+            case let (.object(a), .object(b)):
+                return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+            default: return false
+            }
+        }
+
+        subscript(key: String) -> Value? {
+            guard case .object(let members) = self else { return nil }
+            return members.first { $0.0 == key }?.1
+        }
+
+        var members: [(String, Value)]? {
+            if case .object(let members) = self { return members }
+            return nil
+        }
+    }
+
+    struct ParseError: Error, Equatable, CustomStringConvertible {
+        var message: String
+        var offset: Int
+        var description: String { "\(message) at byte \(offset)" }
+    }
+
+    /// Deeper than any CloudTrail file (digests nest three levels).
+    static let maximumDepth = 64
+
+    static func parse(_ bytes: [UInt8]) throws(ParseError) -> Value {
+        var parser = Parser(bytes: bytes)
+        let value = try parser.parseDocument()
+        return value
+    }
+
+    private struct Parser {
+        let bytes: [UInt8]
+        var index = 0
+
+        init(bytes: [UInt8]) {
+            self.bytes = bytes
+        }
+
+        func fail(_ message: String) -> ParseError { ParseError(message: message, offset: index) }
+
+        mutating func skipSpace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0a || bytes[index] == 0x0d || bytes[index] == 0x09 {
+                index += 1
+            }
+        }
+
+        /// Containers being built, innermost last: an explicit stack instead of recursion.
+        enum Frame {
+            case array([Value])
+            case object([(String, Value)], keys: Set<String>, pendingKey: String?)
+        }
+
+        mutating func parseDocument() throws(ParseError) -> Value {
+            var stack: [Frame] = []
+            var result: Value?
+            skipSpace()
+            while true {
+                // Parse one value (scalar, or the opening of a container).
+                var value: Value?
+                guard index < bytes.count else { throw fail("unexpected end of input") }
+                switch bytes[index] {
+                case UInt8(ascii: "{"):
+                    index += 1
+                    guard stack.count < StrictJSON.maximumDepth else { throw fail("nested deeper than \(StrictJSON.maximumDepth) levels") }
+                    skipSpace()
+                    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                        index += 1
+                        value = .object([])
+                    } else {
+                        let key = try parseKey()
+                        stack.append(.object([], keys: [], pendingKey: key))
+                        skipSpace()
+                        continue
+                    }
+                case UInt8(ascii: "["):
+                    index += 1
+                    guard stack.count < StrictJSON.maximumDepth else { throw fail("nested deeper than \(StrictJSON.maximumDepth) levels") }
+                    skipSpace()
+                    if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                        index += 1
+                        value = .array([])
+                    } else {
+                        stack.append(.array([]))
+                        continue
+                    }
+                case UInt8(ascii: "\""):
+                    value = .string(try parseString())
+                case UInt8(ascii: "t"):
+                    try expectLiteral("true"); value = .bool(true)
+                case UInt8(ascii: "f"):
+                    try expectLiteral("false"); value = .bool(false)
+                case UInt8(ascii: "n"):
+                    try expectLiteral("null"); value = .null
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    value = .number(try parseNumber())
+                default:
+                    throw fail("unexpected character")
+                }
+
+                // Attach the finished value to its container; close containers as they end.
+                while let finished = value {
+                    value = nil
+                    guard var frame = stack.popLast() else {
+                        result = finished
+                        break
+                    }
+                    skipSpace()
+                    switch frame {
+                    case .array(var items):
+                        items.append(finished)
+                        guard index < bytes.count else { throw fail("unexpected end of input in an array") }
+                        if bytes[index] == UInt8(ascii: ",") {
+                            index += 1
+                            frame = .array(items)
+                            stack.append(frame)
+                        } else if bytes[index] == UInt8(ascii: "]") {
+                            index += 1
+                            value = .array(items)
+                        } else {
+                            throw fail("expected , or ] in an array")
+                        }
+                    case .object(var members, var keys, let pendingKey):
+                        let key = pendingKey!
+                        guard keys.insert(key).inserted else { throw fail("duplicate key \"\(key)\"") }
+                        members.append((key, finished))
+                        guard index < bytes.count else { throw fail("unexpected end of input in an object") }
+                        if bytes[index] == UInt8(ascii: ",") {
+                            index += 1
+                            skipSpace()
+                            let next = try parseKey()
+                            stack.append(.object(members, keys: keys, pendingKey: next))
+                        } else if bytes[index] == UInt8(ascii: "}") {
+                            index += 1
+                            value = .object(members)
+                        } else {
+                            throw fail("expected , or } in an object")
+                        }
+                    }
+                }
+                if let result {
+                    skipSpace()
+                    guard index == bytes.count else { throw fail("data after the end of the JSON value") }
+                    return result
+                }
+                skipSpace()
+            }
+        }
+
+        /// `"key"` followed by `:`.
+        mutating func parseKey() throws(ParseError) -> String {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let key = try parseString()
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected : after a key") }
+            index += 1
+            skipSpace()
+            return key
+        }
+
+        mutating func expectLiteral(_ literal: StaticString) throws(ParseError) {
+            let text = literal.withUTF8Buffer { Array($0) }
+            guard index + text.count <= bytes.count, Array(bytes[index..<index + text.count]) == text else {
+                throw fail("unexpected character")
+            }
+            index += text.count
+        }
+
+        mutating func parseNumber() throws(ParseError) -> String {
+            let start = index
+            if bytes[index] == UInt8(ascii: "-") { index += 1 }
+            func digits() -> Int {
+                let from = index
+                while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+                return index - from
+            }
+            guard index < bytes.count else { throw fail("bad number") }
+            if bytes[index] == UInt8(ascii: "0") { index += 1 } else if digits() == 0 { throw fail("bad number") }
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                guard digits() > 0 else { throw fail("bad number") }
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                guard digits() > 0 else { throw fail("bad number") }
+            }
+            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+
+        mutating func parseString() throws(ParseError) -> String {
+            index += 1  // opening quote
+            var out: [UInt8] = []
+            while true {
+                guard index < bytes.count else { throw fail("unterminated string") }
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    index += 1
+                    // Validates the raw UTF-8 that was copied through.
+                    guard let text = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                    return text
+                case UInt8(ascii: "\\"):
+                    index += 1
+                    guard index < bytes.count else { throw fail("unterminated escape") }
+                    let escape = bytes[index]
+                    index += 1
+                    switch escape {
+                    case UInt8(ascii: "\""): out.append(0x22)
+                    case UInt8(ascii: "\\"): out.append(0x5c)
+                    case UInt8(ascii: "/"): out.append(0x2f)
+                    case UInt8(ascii: "b"): out.append(0x08)
+                    case UInt8(ascii: "f"): out.append(0x0c)
+                    case UInt8(ascii: "n"): out.append(0x0a)
+                    case UInt8(ascii: "r"): out.append(0x0d)
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "u"):
+                        var scalar = try hex4()
+                        if (0xD800...0xDBFF).contains(scalar) {
+                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                                throw fail("lone surrogate")
+                            }
+                            index += 2
+                            let low = try hex4()
+                            guard (0xDC00...0xDFFF).contains(low) else { throw fail("lone surrogate") }
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else if (0xDC00...0xDFFF).contains(scalar) {
+                            throw fail("lone surrogate")
+                        }
+                        out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+                    default:
+                        throw fail("bad escape")
+                    }
+                case 0x00...0x1f:
+                    throw fail("control character in a string")
+                default:
+                    out.append(byte)
+                    index += 1
+                }
+            }
+        }
+
+        mutating func hex4() throws(ParseError) -> UInt32 {
+            guard index + 4 <= bytes.count else { throw fail("bad \\u escape") }
+            var value: UInt32 = 0
+            for byte in bytes[index..<index + 4] {
+                let digit: UInt32
+                switch byte {
+                case 0x30...0x39: digit = UInt32(byte - 0x30)
+                case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+                case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+                default: throw fail("bad \\u escape")
+                }
+                value = value << 4 | digit
+            }
+            index += 4
+            return value
+        }
+    }
+}

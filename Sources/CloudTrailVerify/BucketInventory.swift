@@ -6,6 +6,8 @@ public struct BucketInventory: Sendable {
     public struct DigestOnDisk: Sendable, Hashable {
         public var key: DigestObjectKey
         public var path: String
+        /// The file is a symbolic link; it is never read except through ``BucketRoots``' containment check.
+        public var isSymbolicLink: Bool
     }
 
     /// Every digest file found, by chain.
@@ -14,8 +16,14 @@ public struct BucketInventory: Sendable {
     /// Walks `root` and collects every file whose relative path parses as a digest object key.
     ///
     /// Sidecars (`*.metadata.json`) and log files are passed over here; keys
-    /// named by digests are looked up directly when needed.
+    /// named by digests are looked up directly when needed. Symbolic links to
+    /// folders are not followed; a symbolic link named like a digest is listed and
+    /// then judged (``BucketRoots`` refuses it if it leads outside the copy).
     public static func scan(root: String) throws(CloudTrailVerifyError) -> BucketInventory {
+        try scan(root: root, order: .asListed)
+    }
+
+    static func scan(root: String, order: DirectoryWalker.Order) throws(CloudTrailVerifyError) -> BucketInventory {
         let root = BucketRoots.normalize(root)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
@@ -24,16 +32,18 @@ public struct BucketInventory: Sendable {
         guard isDirectory.boolValue else {
             throw CloudTrailVerifyError(.unreadableInput, "bucket copy is not a folder", path: root)
         }
-        guard FileManager.default.isReadableFile(atPath: root),
-              let enumerator = FileManager.default.enumerator(atPath: root) else {
-            throw CloudTrailVerifyError(.unreadableInput, "bucket copy cannot be read", path: root)
-        }
         var chains: [ChainIdentity: [DigestOnDisk]] = [:]
-        while let next = enumerator.nextObject() as? String {
-            // Only digest files: `.../CloudTrail-Digest/...json.gz`.
-            guard next.hasSuffix(".json.gz"), next.contains("CloudTrail-Digest/") else { continue }
-            guard let key = DigestObjectKey(next) else { continue }
-            chains[ChainIdentity(key), default: []].append(DigestOnDisk(key: key, path: root + "/" + next))
+        do {
+            try DirectoryWalker.walk(root, order: order) { entry in
+                // Only digest files: `.../CloudTrail-Digest/...json.gz`.
+                let next = entry.relativePath
+                guard next.hasSuffix(".json.gz"), next.contains("CloudTrail-Digest/") else { return }
+                guard let key = DigestObjectKey(next) else { return }
+                chains[ChainIdentity(key), default: []].append(
+                    DigestOnDisk(key: key, path: root + "/" + next, isSymbolicLink: entry.isSymbolicLink))
+            }
+        } catch {
+            throw CloudTrailVerifyError(.unreadableInput, "bucket copy cannot be read (\(error.message))", path: error.path)
         }
         for identity in chains.keys {
             // Ascending by the key's timestamp, like the S3 listing the AWS CLI walks (then by key, for a stable order).

@@ -27,6 +27,10 @@ public struct BucketValidator: Sendable {
             throw CloudTrailVerifyError(.invalidArgument, "no public keys given; pass --public-keys with the output of aws cloudtrail list-public-keys",
                                         path: "--public-keys")
         }
+        if let bucket = options.bucket, options.bucketRoots[bucket] != nil {
+            throw CloudTrailVerifyError(.invalidArgument, "--bucket-root names the bucket that ROOT already holds",
+                                        path: "--bucket-root", found: bucket)
+        }
         for (name, folder) in options.bucketRoots {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -34,7 +38,7 @@ public struct BucketValidator: Sendable {
             }
         }
         let keys = try PublicKeyStore(sources: options.publicKeys)
-        let inventory = try BucketInventory.scan(root: options.root)
+        let inventory = try BucketInventory.scan(root: options.root, order: options.listingOrder)
         let prefix = options.s3Prefix.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.flatMap { $0.isEmpty ? nil : $0 }
 
         let selected = inventory.chains.keys.filter { identity in
@@ -68,6 +72,10 @@ public struct BucketValidator: Sendable {
         } else {
             bucket = try Self.discoverBucket(selected.map { inventory.chains[$0]! }, root: options.root)
         }
+        if options.bucketRoots[bucket] != nil {
+            throw CloudTrailVerifyError(.invalidArgument, "--bucket-root names the bucket that ROOT already holds",
+                                        path: "--bucket-root", found: bucket)
+        }
         var folders = options.bucketRoots
         folders[bucket] = options.root
         let roots = BucketRoots(folders)
@@ -82,6 +90,13 @@ public struct BucketValidator: Sendable {
             var outcomes = [DigestChain.Outcome?](repeating: nil, count: selected.count)
             for await (index, outcome) in group { outcomes[index] = outcome }
             return outcomes.map { $0! }
+        }
+
+        let window = options.window
+        if window.start != nil || window.end != nil, walks.allSatisfy({ $0.digests.isEmpty }) {
+            throw CloudTrailVerifyError(
+                .noDigestsFound, "no digest file lies in the time window", path: options.root,
+                expected: "digests ending between \(window.start.map(CloudTrailTime.display) ?? "the first") and an hour after \(window.end.map(CloudTrailTime.display) ?? "the last")")
         }
 
         // Hash every log the valid digests list, all chains together, so the cores stay busy.
@@ -134,7 +149,7 @@ public struct BucketValidator: Sendable {
     static func discoverBucket(_ chains: [[BucketInventory.DigestOnDisk]], root: String) throws(CloudTrailVerifyError) -> String {
         var names: Set<String> = []
         for files in chains {
-            for file in files.reversed() {
+            for file in files.reversed() where !file.isSymbolicLink {
                 if case .success(let digest) = DigestChain.read(file.path) {
                     names.insert(digest.digestS3Bucket)
                     break

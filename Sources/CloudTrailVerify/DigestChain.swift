@@ -160,9 +160,8 @@ struct DigestChain {
         case .failure(.unknownBucket(let name)):
             return Judgement(status: .missing, reason: .notFound,
                              message: "not found: no local copy of bucket \(name) was given (--bucket-root \(name)=DIR)")
-        case .failure(.unsafeKey(let key)):
-            return Judgement(status: .invalid, reason: .invalidFormat,
-                             message: "refused: the key \(key) would leave the bucket folder")
+        case .failure(.unsafeKey(_, let why)):
+            return Judgement(status: .invalid, reason: .unsafePath, message: "unsafe path, not opened: \(why)")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {

@@ -17,10 +17,18 @@ enum DigestMetadata {
         }
         let sidecar = path + ".metadata.json"
         guard FileManager.default.fileExists(atPath: sidecar) else { return (nil, nil) }
-        guard let data = FileManager.default.contents(atPath: sidecar), data.count <= 1024 * 1024 else {
-            return (nil, "sidecar \(sidecar) cannot be read")
+        guard let data = FileManager.default.contents(atPath: sidecar), data.count <= maximumSidecarSize else {
+            return (nil, "sidecar \(sidecar) cannot be read or is over \(maximumSidecarSize) bytes")
         }
-        guard let object = try? StrictJSON.parse([UInt8](data)), object.members != nil else {
+        return parseSidecar([UInt8](data), path: sidecar)
+    }
+
+    /// Sidecars are a few hundred bytes; anything much larger is not `head-object` output.
+    static let maximumSidecarSize = 1024 * 1024
+
+    /// Reads the signature out of `aws s3api head-object` output.
+    static func parseSidecar(_ data: [UInt8], path sidecar: String) -> (signature: DigestSignature?, problem: String?) {
+        guard let object = try? StrictJSON.parse(data), object.members != nil else {
             return (nil, "sidecar \(sidecar) is not a JSON object")
         }
         // `aws s3api head-object` output nests user metadata under "Metadata".

@@ -77,9 +77,8 @@ public struct LogFileVerifier: Sendable {
         case .failure(.unknownBucket(let name)):
             return Verdict(status: .missing, reason: .notFound,
                            message: "not found: no local copy of bucket \(name) was given (--bucket-root \(name)=DIR)")
-        case .failure(.unsafeKey(let key)):
-            return Verdict(status: .invalid, reason: .invalidFormat,
-                           message: "refused: the key \(key) would leave the bucket folder")
+        case .failure(.unsafeKey(_, let why)):
+            return Verdict(status: .invalid, reason: .unsafePath, message: "unsafe path, not opened: \(why)")
         }
         switch hasher.digest(path: path) {
         case .notFound:

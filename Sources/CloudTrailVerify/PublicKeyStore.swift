@@ -123,7 +123,13 @@ public struct PublicKeyStore: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CloudTrailVerifyError(.unreadableInput, "cannot read public key file", path: path)
         }
-        let bytes = [UInt8](data)
+        let loaded = try Self.keys(fromFileBytes: [UInt8](data), path: path, region: region)
+        keys.append(contentsOf: loaded)
+        files.append(path)
+    }
+
+    /// Parses the bytes of one key file of any accepted kind: list-public-keys JSON, PEM, or DER.
+    static func keys(fromFileBytes bytes: [UInt8], path: String, region: String) throws(CloudTrailVerifyError) -> [PublicKey] {
         let firstNonSpace = bytes.first { !Self.isSpace($0) }
         let loaded: [PublicKey]
         if bytes.isEmpty || firstNonSpace == nil {
@@ -138,8 +144,7 @@ public struct PublicKeyStore: Sendable {
         if loaded.isEmpty {
             throw CloudTrailVerifyError(.malformedKeyFile, "public key file holds no keys", path: path)
         }
-        keys.append(contentsOf: loaded)
-        files.append(path)
+        return loaded
     }
 
     static func isSpace(_ byte: UInt8) -> Bool {

@@ -21,6 +21,8 @@ public struct ValidationOptions: Sendable {
     public var regions: [String]
     /// How many log files are read at once.
     public var concurrency: Int
+    /// The order folder entries are visited in; tests shuffle it to prove findings do not depend on it.
+    var listingOrder: DirectoryWalker.Order = .asListed
 
     public init(
         root: String,

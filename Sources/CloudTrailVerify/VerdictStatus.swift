@@ -22,6 +22,9 @@ public enum DigestReason: String, Sendable, Codable, CaseIterable {
     case keyNotValidAtTime = "key_not_valid_at_time"
     case unsupportedSignatureAlgorithm = "unsupported_signature_algorithm"
     case previousHashMismatch = "previous_hash_mismatch"
+    /// The location would resolve outside the bucket copy (`..`, an absolute key,
+    /// percent-encoded dots or slashes, a symbolic link leading out).
+    case unsafePath = "unsafe_path"
 
     /// The status this reason implies.
     public var status: VerdictStatus {
@@ -39,17 +42,17 @@ public enum LogFileReason: String, Sendable, Codable, CaseIterable {
     case invalidFormat = "invalid_format"
     case hashMismatch = "hash_mismatch"
     case trailingData = "trailing_data"
+    /// The location would resolve outside the bucket copy.
+    case unsafePath = "unsafe_path"
     /// Listed only by a digest that is invalid.
     case digestInvalid = "digest_invalid"
-    /// Listed only by a digest that is missing.
-    case digestMissing = "digest_missing"
     /// Listed only by a digest whose signature could not be checked.
     case digestUnverified = "digest_unverified"
 
     public var status: VerdictStatus {
         switch self {
         case .notFound: return .missing
-        case .digestInvalid, .digestMissing, .digestUnverified: return .unverified
+        case .digestInvalid, .digestUnverified: return .unverified
         default: return .invalid
         }
     }

@@ -2,16 +2,24 @@ import Foundation
 
 /// The digest files found under a bucket copy's root, grouped into chains.
 public struct BucketInventory: Sendable {
-    /// One digest file on disk.
+    /// One digest file on disk: kept small, since a bucket can hold hundreds of thousands.
     public struct DigestOnDisk: Sendable, Hashable {
-        public var key: DigestObjectKey
-        public var path: String
+        /// The object key (its path below the root).
+        public var key: String
+        /// The key's end timestamp as `YYYYMMDDHHMMSS`.
+        public var timestampCode: UInt64
         /// The file is a symbolic link; it is never read except through ``BucketRoots``' containment check.
         public var isSymbolicLink: Bool
     }
 
+    /// The folder scanned.
+    public private(set) var root: String
+
     /// Every digest file found, by chain.
     public private(set) var chains: [ChainIdentity: [DigestOnDisk]]
+
+    /// The local path of a digest found by the scan.
+    public func path(of file: DigestOnDisk) -> String { root + "/" + file.key }
 
     /// Walks `root` and collects every file whose relative path parses as a digest object key.
     ///
@@ -40,16 +48,16 @@ public struct BucketInventory: Sendable {
                 guard next.hasSuffix(".json.gz"), next.contains("CloudTrail-Digest/") else { return }
                 guard let key = DigestObjectKey(next) else { return }
                 chains[ChainIdentity(key), default: []].append(
-                    DigestOnDisk(key: key, path: root + "/" + next, isSymbolicLink: entry.isSymbolicLink))
+                    DigestOnDisk(key: next, timestampCode: key.timestampCode, isSymbolicLink: entry.isSymbolicLink))
             }
         } catch {
             throw CloudTrailVerifyError(.unreadableInput, "bucket copy cannot be read (\(error.message))", path: error.path)
         }
         for identity in chains.keys {
             // Ascending by the key's timestamp, like the S3 listing the AWS CLI walks (then by key, for a stable order).
-            chains[identity]!.sort { ($0.key.timestampText, $0.key.key) < ($1.key.timestampText, $1.key.key) }
+            chains[identity]!.sort { ($0.timestampCode, $0.key) < ($1.timestampCode, $1.key) }
         }
-        return BucketInventory(chains: chains)
+        return BucketInventory(root: root, chains: chains)
     }
 }
 

@@ -21,19 +21,20 @@ struct DigestChain {
         var digestURI: String
     }
 
-    struct Outcome: Sendable {
-        var digests: [ValidationReport.DigestEntry] = []
-        /// Logs of valid digests, to hash; in walk order.
+    /// One digest judged: what to report, what to hash next, and the gap below it if any.
+    struct Step: Sendable {
+        var digest: ValidationReport.DigestEntry
+        /// Logs of a valid digest, to hash, in listed order.
         var logChecks: [LogCheck] = []
-        /// Logs that cannot be proven, already judged; keyed by the digest that failed them.
+        /// Logs that cannot be proven, already judged.
         var unverifiedLogs: [ValidationReport.LogFileEntry] = []
-        var gaps: [ValidationReport.Gap] = []
-        var foundStart: Date?
-        var foundEnd: Date?
+        var gap: ValidationReport.Gap?
+        /// The span this digest covers, when it is valid (clipped to the window).
+        var found: (start: Date, end: Date)?
     }
 
     /// What the digest before this one in the walk (the newer one) said about it.
-    private struct Successor {
+    fileprivate struct Successor {
         var uri: String
         var status: VerdictStatus
         var previousLocation: S3Location?
@@ -41,13 +42,13 @@ struct DigestChain {
         var previousHashValue: String?
     }
 
-    private struct Target {
+    fileprivate struct Target {
         var location: S3Location
         /// The key's timestamp, for "older than" comparisons; `nil` when the key is not a digest key.
-        var timestampText: String?
+        var timestampCode: UInt64?
     }
 
-    private struct Judgement {
+    fileprivate struct Judgement {
         var status: VerdictStatus
         var reason: DigestReason?
         var message: String?
@@ -55,35 +56,49 @@ struct DigestChain {
         var signatureSource: DigestSignature.Source?
     }
 
-    func walk() -> Outcome {
-        var outcome = Outcome()
-        var pending = files.filter { window.admits(keyTimestamp: $0.key.timestampText) }
-        let chainID = identity.id
+    /// The digests of the chain that the time window admits as starting points, oldest first.
+    var admitted: [BucketInventory.DigestOnDisk] {
+        files.filter { window.admits(keyTimestamp: $0.timestampCode) }
+    }
 
-        func popOlder(than timestampText: String?) -> Target? {
+    /// Walks the chain one digest at a time, so the caller can hash logs and report
+    /// while the walk goes on, holding no more than the list of digest files.
+    struct Walker {
+        let chain: DigestChain
+        private var pending: [BucketInventory.DigestOnDisk]
+        private var next: Target?
+        private var lastStart: Date
+        private var successor: Successor?
+        private var visited: Set<S3Location> = []
+
+        init(_ chain: DigestChain) {
+            self.chain = chain
+            pending = chain.admitted
+            next = nil
+            lastStart = .distantPast
+            next = popOlder(than: nil)
+            lastStart = next.flatMap { $0.timestampCode }.flatMap(DigestChain.date(fromCode:)) ?? .distantPast
+        }
+
+        private mutating func popOlder(than code: UInt64?) -> Target? {
             while let candidate = pending.popLast() {
-                guard let bound = timestampText else { return target(candidate) }
-                if candidate.key.timestampText < bound { return target(candidate) }
+                if let code, candidate.timestampCode >= code { continue }
+                return Target(location: S3Location(bucket: chain.bucket, key: candidate.key),
+                              timestampCode: candidate.timestampCode)
             }
             return nil
         }
-        func target(_ file: BucketInventory.DigestOnDisk) -> Target {
-            Target(location: S3Location(bucket: bucket, key: file.key.key), timestampText: file.key.timestampText)
-        }
 
-        var next = pending.popLast().map(target)
-        var lastStart = next.flatMap { $0.timestampText.flatMap(CloudTrailTime.parse) } ?? .distantPast
-        var successor: Successor?
-        var visited: Set<S3Location> = []
-
-        while let current = next {
-            if let start = window.start, lastStart < start { break }
+        mutating func nextStep() -> Step? {
+            guard let current = next else { return nil }
+            if let start = chain.window.start, lastStart < start { return nil }
             visited.insert(current.location)
             let uri = current.location.uri
-            let judgement = judge(current, successor: successor)
+            let chainID = chain.identity.id
+            let judgement = chain.judge(current, successor: successor)
             let digest = judgement.digest
 
-            outcome.digests.append(ValidationReport.DigestEntry(
+            var step = Step(digest: ValidationReport.DigestEntry(
                 s3Uri: uri, status: judgement.status, reason: judgement.reason, message: judgement.message,
                 chain: chainID,
                 digestStartTime: digest.map { CloudTrailTime.display($0.digestStartTime) },
@@ -93,16 +108,13 @@ struct DigestChain {
                 logFileCount: digest?.logFiles.count))
 
             if let digest {
-                switch judgement.status {
-                case .valid:
-                    outcome.logChecks += digest.logFiles.map { LogCheck(entry: $0, digestURI: uri) }
-                    let clippedStart = max(digest.digestStartTime, window.start ?? .distantPast)
-                    let clippedEnd = min(digest.digestEndTime, window.end ?? .distantFuture)
-                    outcome.foundStart = min(outcome.foundStart ?? clippedStart, clippedStart)
-                    outcome.foundEnd = max(outcome.foundEnd ?? clippedEnd, clippedEnd)
-                case .invalid, .unverified, .missing:
+                if judgement.status == .valid {
+                    step.logChecks = digest.logFiles.map { LogCheck(entry: $0, digestURI: uri) }
+                    step.found = (max(digest.digestStartTime, chain.window.start ?? .distantPast),
+                                  min(digest.digestEndTime, chain.window.end ?? .distantFuture))
+                } else {
                     let reason: LogFileReason = judgement.status == .invalid ? .digestInvalid : .digestUnverified
-                    outcome.unverifiedLogs += digest.logFiles.map {
+                    step.unverifiedLogs = digest.logFiles.map {
                         ValidationReport.LogFileEntry(
                             s3Uri: $0.location.uri, status: reason.status, reason: reason, note: nil,
                             message: "listed only by digest \(uri), which is \(judgement.status.rawValue)",
@@ -112,7 +124,7 @@ struct DigestChain {
                 }
             }
 
-            let bound = current.timestampText ?? digest.map { CloudTrailTime.compact($0.digestEndTime) }
+            let bound = current.timestampCode ?? digest.map { DigestObjectKey.code(CloudTrailTime.compact($0.digestEndTime)) }
             guard let digest, judgement.status == .valid || judgement.status == .unverified else {
                 // Missing or invalid: nothing in it can be trusted to point onwards; take the next older file on disk.
                 next = popOlder(than: bound)
@@ -120,40 +132,47 @@ struct DigestChain {
                     Successor(uri: uri, status: judgement.status, previousLocation: $0.previousLocation,
                               previousSignature: $0.previousDigestSignature, previousHashValue: $0.previousDigestHashValue)
                 }
-                continue
+                return step
             }
             lastStart = digest.digestStartTime
             let here = Successor(uri: uri, status: judgement.status, previousLocation: digest.previousLocation,
                                  previousSignature: digest.previousDigestSignature,
                                  previousHashValue: digest.previousDigestHashValue)
             if let previous = digest.previousLocation {
-                let previousKey = DigestObjectKey(previous.key)
-                let goesBack = previousKey.map { key in bound.map { key.timestampText < $0 } ?? true } ?? true
+                let previousCode = DigestObjectKey(previous.key)?.timestampCode
+                let goesBack = previousCode.map { code in bound.map { code < $0 } ?? true } ?? true
                 if visited.contains(previous) || !goesBack {
                     // A link that loops or points forward cannot be a real chain; do not follow it.
                     next = popOlder(than: bound)
                     successor = nil
                 } else {
-                    next = Target(location: previous, timestampText: previousKey?.timestampText)
+                    next = Target(location: previous, timestampCode: previousCode)
                     successor = here
                 }
             } else {
                 next = popOlder(than: bound)
                 successor = nil
                 if let older = next {
-                    let olderEnd = older.timestampText.flatMap(CloudTrailTime.parse)
-                    outcome.gaps.append(ValidationReport.Gap(
+                    let olderEnd = older.timestampCode.flatMap(DigestChain.date(fromCode:))
+                    step.gap = ValidationReport.Gap(
                         chain: chainID,
-                        start: olderEnd.map(CloudTrailTime.display) ?? older.timestampText ?? "",
+                        start: olderEnd.map(CloudTrailTime.display) ?? "",
                         end: CloudTrailTime.display(digest.digestStartTime),
-                        olderDigest: older.location.uri, newerDigest: uri))
+                        olderDigest: older.location.uri, newerDigest: uri)
                 }
             }
+            return step
         }
-        return outcome
     }
 
-    private func judge(_ target: Target, successor: Successor?) -> Judgement {
+    static func date(fromCode code: UInt64) -> Date? {
+        var text = String(code)
+        guard text.count == 14 else { return nil }
+        text.insert("T", at: text.index(text.startIndex, offsetBy: 8))
+        return CloudTrailTime.parse(text + "Z")
+    }
+
+    fileprivate func judge(_ target: Target, successor: Successor?) -> Judgement {
         let path: String
         switch roots.path(for: target.location) {
         case .success(let resolved): path = resolved

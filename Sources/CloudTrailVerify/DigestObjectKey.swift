@@ -24,6 +24,13 @@ public struct DigestObjectKey: Hashable, Sendable {
     /// A `_backfill.json.gz` digest.
     public var isBackfill: Bool
 
+    /// ``timestampText`` as the number `YYYYMMDDHHMMSS`: orders like the text, in eight bytes.
+    public var timestampCode: UInt64 { Self.code(timestampText) }
+
+    static func code(_ compact: String) -> UInt64 {
+        UInt64(String(compact.filter(\.isASCIIDigit))) ?? 0
+    }
+
     /// Parses `key`, or returns `nil` when it is not a digest object key.
     ///
     /// Trail names may contain `_`, `.` and `-`, so the name is what lies between the

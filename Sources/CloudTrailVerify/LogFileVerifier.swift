@@ -54,6 +54,22 @@ public struct LogFileVerifier: Sendable {
         }
     }
 
+    /// Reusable hashers (buffers, zlib and SHA-256 contexts) for tasks that come and go.
+    final class HasherPool: Sendable {
+        private let idle = Mutex<[LogFileHasherBox]>([])
+
+        func withHasher<T>(_ body: (LogFileHasher) -> T) -> T {
+            let box = idle.withLock { $0.popLast() } ?? LogFileHasherBox()
+            defer { idle.withLock { $0.append(box) } }
+            return body(box.hasher)
+        }
+    }
+
+    /// Moves a hasher between tasks; only one task holds it at a time (the pool hands it out).
+    final class LogFileHasherBox: @unchecked Sendable {
+        let hasher = LogFileHasher()
+    }
+
     private struct LogCheck: Sendable {
         var location: S3Location
         var expected: String

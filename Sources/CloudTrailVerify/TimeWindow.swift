@@ -14,10 +14,10 @@ public struct TimeWindow: Sendable, Hashable {
     ///
     /// Like the AWS CLI: from start-time, and up to one hour after end-time, because
     /// the digest of the following hour lists logs delivered before end-time.
-    /// Compared as `YYYYMMDDTHHMMSSZ` text, as the CLI does.
-    func admits(keyTimestamp timestampText: String) -> Bool {
-        if let start, timestampText < CloudTrailTime.compact(start) { return false }
-        if let end, timestampText > CloudTrailTime.compact(end.addingTimeInterval(3600)) { return false }
+    /// Compared as the key's `YYYYMMDDTHHMMSSZ` text, as the CLI does (here as a number).
+    func admits(keyTimestamp code: UInt64) -> Bool {
+        if let start, code < DigestObjectKey.code(CloudTrailTime.compact(start)) { return false }
+        if let end, code > DigestObjectKey.code(CloudTrailTime.compact(end.addingTimeInterval(3600))) { return false }
         return true
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 
 extension ValidationReport {
-    /// The report as pretty-printed JSON with sorted keys (stable for diffs).
+    /// The report as JSON, exactly as ``ValidationJSONWriter`` streams it.
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        var data = Data()
+        let writer = try ValidationJSONWriter { data.append($0) }
+        events.forEach(writer.take)
+        try writer.finish(inputs: inputs, summary: summary)
+        return data
     }
 }

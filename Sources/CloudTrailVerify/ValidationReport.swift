@@ -32,6 +32,10 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var backfill: Bool
         /// Digest files of this chain found on disk (before the time window).
         public var digestFilesOnDisk: Int
+        /// The range validated: `--start-time`, else the oldest digest's start, as the AWS CLI's header prints it.
+        public var requestedStart: String
+        /// `--end-time`, else the newest digest's end.
+        public var requestedEnd: String
         /// The span the valid digests cover, clipped to the time window (the AWS CLI's "Results found for").
         public var foundStart: String?
         public var foundEnd: String?
@@ -138,17 +142,6 @@ public struct ValidationReport: Sendable, Codable, Equatable {
 
     /// Whether everything in range proved valid.
     public var isValid: Bool { summary.exitCode == 0 }
-
-    static func summarize(digests: [DigestEntry], logFiles: [LogFileEntry], gaps: [Gap]) -> Summary {
-        var digestCounts = Counts()
-        var logCounts = Counts()
-        digests.forEach { digestCounts.add($0.status) }
-        logFiles.forEach { logCounts.add($0.status) }
-        let allValid = digestCounts.total == digestCounts.valid && logCounts.total == logCounts.valid
-        return Summary(digests: digestCounts, logFiles: logCounts, gaps: gaps.count,
-                       notes: logFiles.filter { $0.note != nil }.count,
-                       result: allValid ? "valid" : "invalid", exitCode: allValid ? 0 : 1)
-    }
 }
 
 /// The library's version, reported in every JSON report.

@@ -70,9 +70,24 @@ struct Validate: AsyncParsableCommand {
 
     func run() async throws {
         let options = try makeOptions()
-        let report = try await BucketValidator(options: options).run()
-        try emit(report)
-        if report.summary.exitCode != 0 { throw ExitCode(Int32(report.summary.exitCode)) }
+        let destination = try OutputDestination(path: output)
+        let summary: ValidationReport.Summary
+        switch format {
+        case .json:
+            let writer = try ValidationJSONWriter { destination.write($0, stream: .standardOutput) }
+            let result = try await BucketValidator(options: options).run { writer.take($0) }
+            try writer.finish(inputs: result.inputs, summary: result.summary)
+            summary = result.summary
+        case .text:
+            var writer = ValidationTextWriter(verbose: verbose)
+            summary = try await BucketValidator(options: options).run { event in
+                for write in writer.writes(for: event) {
+                    destination.write(Data(write.text.utf8), stream: write.stream)
+                }
+            }.summary
+        }
+        try destination.commit()
+        if summary.exitCode != 0 { throw ExitCode(Int32(summary.exitCode)) }
     }
 
     func makeOptions() throws(CloudTrailVerifyError) -> ValidationOptions {
@@ -103,37 +118,5 @@ struct Validate: AsyncParsableCommand {
                                         expected: "UTC ISO-8601 such as 2025-03-01T00:00:00Z", found: text)
         }
         return date
-    }
-
-    func emit(_ report: ValidationReport) throws(CloudTrailVerifyError) {
-        switch format {
-        case .json:
-            let data: Data
-            do { data = try report.jsonData() + Data("\n".utf8) } catch {
-                throw CloudTrailVerifyError(.outputFailed, "cannot encode the report: \(error)")
-            }
-            if let output { try write(data, to: output) } else { FileHandle.standardOutput.write(data) }
-        case .text:
-            let writes = report.textWrites(verbose: verbose)
-            if let output {
-                try write(Data(writes.map(\.text).joined().utf8), to: output)
-            } else {
-                for write in writes {
-                    switch write.stream {
-                    case .standardOutput: StandardStreams.output(write.text)
-                    case .standardError: StandardStreams.error(write.text)
-                    }
-                }
-            }
-        }
-    }
-
-    func write(_ data: Data, to path: String) throws(CloudTrailVerifyError) {
-        do {
-            // Atomic: a crash never leaves half a report behind.
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CloudTrailVerifyError(.outputFailed, "cannot write the report", path: path)
-        }
     }
 }

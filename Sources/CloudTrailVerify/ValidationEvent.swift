@@ -1,0 +1,14 @@
+/// One step of a validation run, in the order the AWS CLI would print it: per chain,
+/// the chain, then each digest newest first, each followed by its log files and by the
+/// gap that opens below it, then the chain's end.
+///
+/// ``BucketValidator/run(_:)`` streams these, so a bucket of any size is reported in
+/// bounded memory; ``BucketValidator/run()`` collects them into a ``ValidationReport``.
+public enum ValidationEvent: Sendable, Equatable {
+    case chainStarted(ValidationReport.Chain)
+    case digest(ValidationReport.DigestEntry)
+    case logFile(ValidationReport.LogFileEntry)
+    case gap(ValidationReport.Gap)
+    /// The chain again, now with the span its valid digests cover.
+    case chainFinished(ValidationReport.Chain)
+}

@@ -1,0 +1,39 @@
+extension ValidationReport {
+    /// The report's content as the event stream that produced it.
+    public var events: [ValidationEvent] {
+        let logsByDigest = Dictionary(grouping: logFiles, by: \.digest)
+        let gapsByDigest = Dictionary(grouping: gaps, by: \.newerDigest)
+        var events: [ValidationEvent] = []
+        for chain in chains {
+            var started = chain
+            started.foundStart = nil
+            started.foundEnd = nil
+            events.append(.chainStarted(started))
+            for digest in digests where digest.chain == chain.id {
+                events.append(.digest(digest))
+                events += (logsByDigest[digest.s3Uri] ?? []).filter { $0.chain == chain.id }.map(ValidationEvent.logFile)
+                events += (gapsByDigest[digest.s3Uri] ?? []).filter { $0.chain == chain.id }.map(ValidationEvent.gap)
+            }
+            events.append(.chainFinished(chain))
+        }
+        return events
+    }
+}
+
+/// Collects a streamed run into a ``ValidationReport``.
+struct ValidationReportCollector {
+    private(set) var chains: [ValidationReport.Chain] = []
+    private(set) var digests: [ValidationReport.DigestEntry] = []
+    private(set) var logFiles: [ValidationReport.LogFileEntry] = []
+    private(set) var gaps: [ValidationReport.Gap] = []
+
+    mutating func take(_ event: ValidationEvent) {
+        switch event {
+        case .chainStarted: break
+        case .digest(let entry): digests.append(entry)
+        case .logFile(let entry): logFiles.append(entry)
+        case .gap(let gap): gaps.append(gap)
+        case .chainFinished(let chain): chains.append(chain)
+        }
+    }
+}

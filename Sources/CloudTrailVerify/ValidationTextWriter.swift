@@ -1,0 +1,93 @@
+/// Turns validation events into the AWS CLI's `validate-logs` output as they arrive.
+///
+/// Per chain: the "Validating log files for trail … between … and …" header, a
+/// status line per file (valid ones only with `verbose`; problems always, on
+/// standard error, each followed by a blank line as the CLI does), then the
+/// "Results requested for …" summary with "x/y digest files valid".
+public struct ValidationTextWriter: Sendable {
+    public let verbose: Bool
+    private var lastWasDoubleSpaced = true
+    private var backfill = false
+    private var digestCounts = ValidationReport.Counts()
+    private var logCounts = ValidationReport.Counts()
+    private var notes = 0
+
+    public init(verbose: Bool) {
+        self.verbose = verbose
+    }
+
+    /// The writes one event causes, in order.
+    public mutating func writes(for event: ValidationEvent) -> [ValidationReport.TextWrite] {
+        var writes: [ValidationReport.TextWrite] = []
+        func out(_ text: String) { writes.append(.init(stream: .standardOutput, text: text)) }
+        func status(_ line: String, problem: Bool) {
+            if problem {
+                writes.append(.init(stream: .standardError, text: (lastWasDoubleSpaced ? "" : "\n") + line + "\n\n"))
+                lastWasDoubleSpaced = true
+            } else if verbose {
+                out(line + "\n")
+                lastWasDoubleSpaced = false
+            }
+        }
+        switch event {
+        case .chainStarted(let chain):
+            backfill = chain.backfill
+            digestCounts = .init()
+            logCounts = .init()
+            notes = 0
+            out("Validating log files for trail \(chain.trailArn) between \(chain.requestedStart) and \(chain.requestedEnd)\n\n")
+            lastWasDoubleSpaced = true
+        case .digest(let digest):
+            digestCounts.add(digest.status)
+            status("\(backfill ? "(backfill) " : "")Digest file\t\(digest.s3Uri)\t\(Self.statusText(digest.status, digest.message))",
+                   problem: digest.status != .valid)
+        case .logFile(let log):
+            logCounts.add(log.status)
+            if log.note != nil { notes += 1 }
+            status("Log file\t\(log.s3Uri)\t\(Self.statusText(log.status, log.message))", problem: log.status != .valid)
+        case .gap(let gap):
+            status("\(backfill ? "(backfill) " : "")No log files were delivered by CloudTrail between \(gap.start) and \(gap.end)",
+                   problem: true)
+        case .chainFinished(let chain):
+            if !lastWasDoubleSpaced { out("\n") }
+            out("Results requested for \(chain.requestedStart) to \(chain.requestedEnd)\n")
+            if digestCounts.total == 0 {
+                out("No digests found\n")
+                lastWasDoubleSpaced = true
+                break
+            }
+            if let start = chain.foundStart, let end = chain.foundEnd {
+                out("Results found for \(start) to \(end):\n")
+            } else {
+                out("No valid digests found in range\n")
+            }
+            out(Self.ratio(digestCounts, name: chain.backfill ? "backfill digest" : "digest"))
+            out(Self.ratio(logCounts, name: "log"))
+            if notes > 0 {
+                out("\n\(notes) of the valid log files were stored already decompressed (see --format json)")
+            }
+            out("\n\n")
+            lastWasDoubleSpaced = true
+        }
+        return writes
+    }
+
+    /// `valid`, or `INVALID: reason` like the CLI; our own states in capitals the same way.
+    static func statusText(_ status: VerdictStatus, _ message: String?) -> String {
+        switch status {
+        case .valid: return "valid"
+        case .invalid, .missing: return "INVALID: \(message ?? "invalid")"
+        case .unverified: return "UNVERIFIED: \(message ?? "cannot be proven")"
+        }
+    }
+
+    static func ratio(_ counts: ValidationReport.Counts, name: String) -> String {
+        let total = counts.total
+        guard total > 0 else { return "" }
+        var text = "\n\(counts.valid)/\(total) \(name) files valid"
+        let invalid = counts.invalid + counts.missing
+        if invalid > 0 { text += ", \(invalid)/\(total) \(name) files INVALID" }
+        if counts.unverified > 0 { text += ", \(counts.unverified)/\(total) \(name) files UNVERIFIED" }
+        return text
+    }
+}

@@ -22,8 +22,10 @@ import os
 import random
 import shutil
 import string
+import struct
 import sys
 import uuid
+import zlib
 from datetime import datetime, timedelta, timezone
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -84,6 +86,9 @@ KEY_SPECS = {
     'us-west-2-2025': (T('2025-01-01T00:00:00Z'), T('2025-07-01T00:00:00Z')),
     'eu-west-1-2025': (T('2025-01-01T00:00:00Z'), T('2025-07-01T00:00:00Z')),
     'rogue': (T('2025-01-01T00:00:00Z'), T('2025-07-01T00:00:00Z')),  # never published in any keys file
+    # key-expired-mid-chain: A retires at 10:00, B takes over from 09:00 (one hour of overlap)
+    'us-east-1-expiring-a': (T('2025-03-06T00:00:00Z'), T('2025-03-06T10:00:00Z')),
+    'us-east-1-expiring-b': (T('2025-03-06T09:00:00Z'), T('2025-04-05T09:00:00Z')),
 }
 _KEYS = {}
 
@@ -253,6 +258,42 @@ class LogFile:
                 'hashAlgorithm': 'SHA-256', 'newestEventTime': iso(self.newest), 'oldestEventTime': iso(self.oldest)}
 
 
+class PreparedLog(LogFile):
+    """A log whose gzip bytes and hash were made elsewhere (too big to hold inflated, or deliberately broken)."""
+
+    def __init__(self, trail, delivered, unique, oldest, newest, gz_bytes, hash_value):
+        self.trail = trail
+        self.delivered = delivered
+        self.key = trail.log_key(delivered, unique)
+        self.raw = None
+        self.gz = gz_bytes
+        self.hash_value = hash_value
+        self.oldest = oldest
+        self.newest = newest
+
+    def entry(self, hash_value=None):
+        return super().entry(hash_value or self.hash_value)
+
+
+GZIP_HEADER = b'\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff'   # what gz() writes: deflate, mtime 0, no name, level 9
+
+
+def gz_stream(pieces):
+    """gzip of the concatenated (bytes, repeat) pieces without ever holding the inflated bytes: returns the gzip
+    file, the hex SHA-256, the CRC-32 and the length of the inflated bytes."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    out, digest, crc, size = [GZIP_HEADER], hashlib.sha256(), 0, 0
+    for data, repeat in pieces:
+        for _ in range(repeat):
+            out.append(deflate.compress(data))
+            digest.update(data)
+            crc = zlib.crc32(data, crc)
+            size += len(data)
+    out.append(deflate.flush())
+    out.append(struct.pack('<II', crc, size & 0xFFFFFFFF))
+    return b''.join(out), digest.hexdigest(), crc, size
+
+
 def make_log(rng, trail, delivered, kind):
     n = rng.randint(1, 3)
     times = sorted(delivered - timedelta(seconds=rng.randint(40, 720)) for _ in range(n))
@@ -316,6 +357,17 @@ class Digest:
                                  sha256(self.raw), f['previousDigestSignature'] or 'null'])
             self.signature = self.signer.sign(to_sign.encode('utf-8'))
 
+    def seal_raw(self, raw, end_time_text=None):
+        """Replace the uncompressed bytes with hand-made (hostile) JSON and sign them validly: the string to sign
+        is built from self.fields (what a last-value-wins JSON reader sees) unless end_time_text overrides
+        digestEndTime's text (for a digest whose digestEndTime is not a string)."""
+        self.raw = raw
+        self.gz = gz(raw)
+        f = self.fields
+        to_sign = '\n'.join([end_time_text or f['digestEndTime'], f['digestS3Bucket'] + '/' + f['digestS3Object'],
+                             sha256(raw), f['previousDigestSignature'] or 'null'])
+        self.signature = self.signer.sign(to_sign.encode('utf-8'))
+
 
 def hourly_ends(rng, first_end, count):
     """Digest end times: hourly, drifting by a second now and then (as real ones do)."""
@@ -342,11 +394,16 @@ class Vector:
         self.runs = []
         self.differences = []
         self.key_files = {}      # region -> (list of Key, epoch?)
+        self.outside = {}        # path relative to the vector folder, outside bucket/ -> bytes (planted by an attacker)
+        self.links = {}          # object key -> relative symbolic link target (written with os.symlink)
 
     # building ----------------------------------------------------------------------------------------------
     def chain(self, trail, first_end, counts, signer, first_start=None, signers=None, algorithms=None,
-              kind='management', sidecars=True):
-        """An unbroken digest chain, one digest per entry of counts (number of logs in that hour)."""
+              kind='management', sidecars=True, before=None, after=None):
+        """An unbroken digest chain, one digest per entry of counts (number of logs in that hour).
+
+        before(i, start, end, logs) may return a changed list of logs for digest i; after(i, d) may change digest i
+        (its fields and bytes, re-signing it) before the next digest records its hash and signature."""
         signers = signers or {}
         algorithms = algorithms or {}
         ends = hourly_ends(self.rng, first_end, len(counts))
@@ -355,7 +412,11 @@ class Vector:
         for i, (end, count) in enumerate(zip(ends, counts)):
             start = prev.end if prev else (first_start or end - HOUR)
             logs = make_logs(self.rng, trail, start, end, count, kind)
+            if before:
+                logs = before(i, start, end, logs)
             d = Digest(trail, start, end, logs, prev, signers.get(i, signer), algorithms.get(i, 'SHA256withRSA'))
+            if after:
+                after(i, d)
             digests.append(d)
             prev = d
         for d in digests:
@@ -440,11 +501,24 @@ class Vector:
             files[f'keys/{region}.json'] = pretty({'PublicKeyList': [k.entry(epoch) for k in ks]}, 4)
         files['aws-s3-metadata.json'] = pretty(dict(sorted(self.s3_metadata.items())))
         files['expected.json'] = pretty(self.expected())
+        for rel, data in self.outside.items():
+            assert not rel.startswith('bucket/') and rel not in files
+            files[rel] = data
+        for rel in list(files) + ['bucket/' + k for k in self.links]:
+            # every file lands where its name says: no key of the bucket may climb out of it
+            parts = rel.split('/')
+            assert all(p not in ('', '.', '..') for p in parts) and '\\' not in rel and '%' not in rel, rel
         for rel in sorted(files):
             path = os.path.join(root, rel)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, 'wb') as f:
                 f.write(files[rel])
+        for k, target in sorted(self.links.items()):
+            path = os.path.join(root, 'bucket', k)
+            assert 'bucket/' + k not in files
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            os.symlink(target, path)
+            assert os.path.exists(path), f'{k} -> {target} dangles'
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -779,12 +853,246 @@ def v_two_trails():
     return v
 
 
+
+# --- hardening: hostile paths, hostile JSON, huge logs ---------------------------------------------------------
+
+ESCAPE = '../' * 8    # from a day folder (7 levels below bucket/) to the vector folder, just outside bucket/
+ENCODED_ESCAPE = '%2e%2e/%2E%2E/%2e%2E/%2E%2e/' * 2   # the same climb percent-encoded, in every letter case
+
+
+def outside_path(key):
+    """Where bucket/KEY lands once '..' is resolved, relative to the vector folder; it must be outside bucket/."""
+    rel = os.path.normpath(os.path.join('bucket', key))
+    assert not rel.startswith(('bucket/', '..')) and rel != 'bucket', rel
+    return rel
+
+
+def v_path_escape_log():
+    v = Vector('path-escape-log', 'A validly signed digest lists a log whose s3Object climbs out of the bucket with '
+               '".." segments; a file whose contents hash to the listed value waits where the key would resolve '
+               '(outside-secret.json.gz beside bucket/), so a validator that joins keys to paths naively calls it '
+               'valid. The digest is valid; that log is unsafe_path and is never opened.', 24)
+    trail = mgmt_trail()
+    escaped = []
+
+    def before(i, start, end, logs):
+        if i != 2:
+            return logs
+        log = make_log(v.rng, trail, start + timedelta(minutes=37, seconds=12), 'management')
+        log.key = log.key.rsplit('/', 1)[0] + '/' + ESCAPE + 'outside-secret.json.gz'
+        escaped.append(log)
+        return logs + [log]
+
+    c = v.chain(trail, T('2025-03-05T09:26:44Z'), [1, 2, 1, 2], key(MAIN), before=before)
+    log, = escaped
+    assert log in c[2].logs and log.key.startswith('AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/05/../')
+    del v.objects[log.key]
+    v.outside[outside_path(log.key)] = log.gz
+    v.logs[log.uri] = ('invalid', 'unsafe_path', None)
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_path_escape_symlink():
+    v = Vector('path-escape-symlink', 'Two listed logs lead outside bucket/ to files whose contents hash to the '
+               'listed values (outside-bucket/): one log in bucket/ is a relative symbolic link to such a file, and '
+               'another log is listed (in a validly signed digest) under a key whose ".." segments are '
+               'percent-encoded (%2e%2e, %2E%2E, ...). Both are unsafe_path; every digest is valid.', 25)
+    trail = mgmt_trail()
+    encoded = []
+
+    def before(i, start, end, logs):
+        if i != 2:
+            return logs
+        log = make_log(v.rng, trail, start + timedelta(minutes=44, seconds=5), 'management')
+        folder, name = log.key.rsplit('/', 1)
+        log.key = folder + '/' + ENCODED_ESCAPE + 'outside-bucket/' + name
+        encoded.append(log)
+        return logs + [log]
+
+    c = v.chain(trail, T('2025-03-26T03:51:17Z'), [1, 2, 2, 1], key(MAIN), before=before)
+    linked = c[1].logs[1]
+    folder, name = linked.key.rsplit('/', 1)
+    target = ESCAPE + 'outside-bucket/' + name
+    v.outside[outside_path(folder + '/' + target)] = v.objects.pop(linked.key)
+    v.links[linked.key] = target
+    v.logs[linked.uri] = ('invalid', 'unsafe_path', None)
+    v.differ(linked.uri, 'invalid', 'valid', 'The log in the bucket copy is a symbolic link to a file outside it. '
+             'The AWS CLI only ever reads S3 (the agreement harness serves it the bytes behind the link, as a naive '
+             'upload or copy would) and the hash matches; we refuse to follow a link out of the bucket copy.')
+    log, = encoded
+    decoded = log.key.replace('%2e', '.').replace('%2E', '.')
+    del v.objects[log.key]
+    v.outside[outside_path(decoded)] = log.gz
+    v.logs[log.uri] = ('invalid', 'unsafe_path', None)
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_path_escape_previous_digest():
+    v = Vector('path-escape-previous-digest', 'A validly signed digest\'s previousDigestS3Object climbs out of the '
+               'bucket with ".." segments (to a digest-shaped key timestamped between the real previous digest and '
+               'itself). That link target is unsafe_path and is never opened; the walk carries on with the next '
+               'older digest on disk, and everything else is valid.', 26)
+    trail = mgmt_trail()
+    bad = []
+
+    def after(i, d):
+        if i != 3:
+            return
+        fake = trail.digest_key(d.prev.end + timedelta(minutes=31, seconds=7))
+        d.fields['previousDigestS3Object'] = d.key.rsplit('/', 1)[0] + '/' + ESCAPE + fake
+        d.seal()
+        bad.append(d)
+
+    c = v.chain(trail, T('2025-03-27T16:12:09Z'), [2, 1, 2, 1, 2], key(MAIN), after=after)
+    d, = bad
+    assert c[2].key < trail.digest_key(d.prev.end + timedelta(minutes=31, seconds=7)) < d.key
+    outside_path(d.fields['previousDigestS3Object'])
+    v.digests[f's3://{trail.bucket}/{d.fields["previousDigestS3Object"]}'] = ('invalid', 'unsafe_path')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_hostile_digest_json():
+    v = Vector('hostile-digest-json', 'Five digests in one chain hold JSON that a strict reader refuses, each '
+               'validly signed over its bytes and with its sidecar: two digestS3Object members that disagree (the '
+               'last one names the file itself), a 100,000-level nested array in newestEventTime (gzip keeps it '
+               'tiny), invalid UTF-8 (an overlong encoding of "..") in a log\'s s3Object, digestEndTime as epoch '
+               'seconds (a number), and logFiles as an object ({}). All five are invalid_format and their logs are '
+               'not reported. Python\'s json keeps the last duplicate and accepts {} as an empty listing, so the AWS '
+               'CLI calls those two valid; it rejects the others (the deep nesting through a RecursionError, the '
+               'number through a TypeError from its date parser, both caught). A non-empty logFiles object would '
+               'make the CLI raise a TypeError out of its own error handler and stop (exit 255), so this vector '
+               'uses the empty one.', 27)
+    trail = mgmt_trail()
+    hostile = {}
+
+    def after(i, d):
+        f = d.fields
+        if i == 1:      # duplicate keys that disagree
+            decoy = trail.digest_key(d.end - timedelta(days=1))
+            d.seal_raw(b'{"digestS3Object":' + java_json(decoy) + b',' + java_json(f)[1:])
+        elif i == 3:    # 100,000 nested arrays
+            f['newestEventTime'] = '@NEST@'
+            d.seal_raw(_replace_once(java_json(f), b'"@NEST@"', b'[' * 100000 + b']' * 100000))
+        elif i == 5:    # invalid UTF-8: 0xC0 0xAE is an overlong "."
+            folder, name = f['logFiles'][0]['s3Object'].rsplit('/', 1)
+            f['logFiles'][0]['s3Object'] = folder + '/@DOTS@/' + name
+            d.seal_raw(_replace_once(java_json(f), b'@DOTS@', b'\xc0\xae\xc0\xae'))
+        elif i == 6:    # logFiles as an object
+            assert f['logFiles'] == []
+            d.seal_raw(_replace_once(java_json(f), b'"logFiles":[]', b'"logFiles":{}'))
+        elif i == 7:    # a required string as a number
+            epoch = str(int(d.end.timestamp()))
+            f['digestEndTime'] = '@END@'
+            d.seal_raw(_replace_once(java_json(f), b'"@END@"', epoch.encode()), end_time_text=epoch)
+        else:
+            return
+        hostile[i] = d
+
+    c = v.chain(trail, T('2025-03-28T05:33:52Z'), [2, 0, 1, 2, 1, 1, 0, 2, 1], key(MAIN), after=after)
+    for i, d in sorted(hostile.items()):
+        v.digests[d.uri] = ('invalid', 'invalid_format')
+        v.forget_logs_of(d)
+    assert len(hostile[3].gz) < 4000 and len(hostile[3].raw) > 200000
+    v.differ(hostile[1].uri, 'invalid', 'valid', 'Two digestS3Object members: Python\'s json keeps the last, which '
+             'names the file itself, and the signature covers the bytes, so the AWS CLI accepts it; readers that '
+             'keep the first would see another key. We refuse duplicate keys.')
+    v.differ(hostile[6].uri, 'invalid', 'valid', 'logFiles is an object ({}), not an array: the AWS CLI only tests '
+             'it for emptiness and accepts the digest; we refuse a logFiles that is not an array.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def _replace_once(data, old, new):
+    assert data.count(old) == 1, old
+    return data.replace(old, new)
+
+
+BOMB_FILLER_MIB = 190   # deflate tops out near 1030:1, so 190 MiB of spaces is what fits in under 200,000 bytes
+
+
+def v_gzip_bomb_log():
+    v = Vector('gzip-bomb-log', f'Two logs listed by valid digests are gzip files far smaller than their contents: '
+               f'one ({BOMB_FILLER_MIB} MiB of spaces inside a valid {{"Records":[...]}} document, under 200 KB '
+               f'compressed) is intact and hashes right, so it is valid (it is hashed while streaming, in constant '
+               f'memory); the other promises 64 MiB (its trailer says so) but has an invalid deflate block half '
+               f'way through, so it is invalid_format.', 28)
+    trail = mgmt_trail()
+    made = {}
+
+    def prepared(start, minutes, filler_mib, broken):
+        delivered = start + timedelta(minutes=minutes, seconds=17)
+        event_time = delivered - timedelta(seconds=v.rng.randint(40, 300))
+        head = b'{"Records":[' + log_json(make_record(v.rng, trail, event_time, 'management'))
+        unique = ''.join(v.rng.choice(string.ascii_letters + string.digits) for _ in range(16))
+        filler = b' ' * (1 << 20)
+        if not broken:
+            data, hash_value, _, size = gz_stream([(head, 1), (filler, filler_mib), (b']}', 1)])
+            assert size > filler_mib << 20 and len(data) <= 200000, len(data)
+        else:
+            # first half, then a block header with the reserved type 3 (byte-aligned after a full flush), then the
+            # second half and a trailer carrying the CRC-32 and length of the whole document
+            _, hash_value, crc, size = gz_stream([(head, 1), (filler, filler_mib), (b']}', 1)])
+            deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+            first = [deflate.compress(head)] + [deflate.compress(filler) for _ in range(filler_mib // 2)]
+            first.append(deflate.flush(zlib.Z_FULL_FLUSH))
+            second = [deflate.compress(filler) for _ in range(filler_mib - filler_mib // 2)]
+            second += [deflate.compress(b']}'), deflate.flush()]
+            data = GZIP_HEADER + b''.join(first) + b'\x07' + b''.join(second) + struct.pack('<II', crc, size)
+        return PreparedLog(trail, delivered, unique, event_time, event_time, data, hash_value)
+
+    def before(i, start, end, logs):
+        if i == 1:
+            made['bomb'] = prepared(start, 23, BOMB_FILLER_MIB, False)
+            return logs + [made['bomb']]
+        if i == 2:
+            made['broken'] = prepared(start, 41, 64, True)
+            return logs + [made['broken']]
+        return logs
+
+    c = v.chain(trail, T('2025-03-29T11:08:26Z'), [1, 1, 2, 1], key(MAIN), before=before)
+    v.logs[made['broken'].uri] = ('invalid', 'invalid_format', None)
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_key_expired_mid_chain():
+    v = Vector('key-expired-mid-chain', 'us-east-1 rotated keys on 2025-03-06: key A is valid 00:00-10:00 and key B '
+               'from 09:00. The chain runs 08:xx-13:xx; the digest ending 12:0x is signed with key A, two hours after '
+               'A was retired: key_not_valid_at_time. The AWS CLI asks ListPublicKeys for the whole range, gets A '
+               'too, and accepts that digest and its logs.', 29)
+    trail = mgmt_trail()
+    a, b = key('us-east-1-expiring-a'), key('us-east-1-expiring-b')
+    c = v.chain(trail, T('2025-03-06T09:04:18Z'), [2, 1, 2, 1, 1], b, signers={0: a, 3: a})
+    d = c[3]
+    assert d.end.hour == 12 and not a.start <= d.end <= a.end
+    assert all(x.signer.start <= x.end <= x.signer.end for x in c if x is not d) and c[0].start.hour == 8
+    v.keys('us-east-1', ['us-east-1-expiring-a', 'us-east-1-expiring-b'])
+    v.run(trail, c)
+    v.digests[d.uri] = ('invalid', 'key_not_valid_at_time')
+    v.logs_of(d, 'unverified', 'digest_invalid')
+    v.differ(d.uri, 'invalid', 'valid', 'Signed with key A after A\'s validity ended (10:00). The AWS CLI loads '
+             'every key valid at some point of the whole run and only looks the fingerprint up; we check the key '
+             'was valid at this digest\'s digestEndTime.')
+    for log in d.logs:
+        v.differ(log.uri, 'unverified', 'valid', 'Listed by a digest signed with a key that had expired; the AWS CLI '
+                 'accepts that digest.')
+    return v
+
 VECTORS = [
     v_clean_multi_day, v_empty_hours, v_tampered_log, v_deleted_log, v_corrupt_gzip_log, v_trailing_data_log,
     v_uncompressed_log, v_deleted_digest, v_modified_digest, v_garbled_digest, v_moved_digest,
     v_validation_disabled_gap, v_key_rotation, v_unknown_fingerprint, v_key_outside_validity, v_key_other_region,
     v_wrong_signature_algorithm, v_no_metadata, v_previous_hash_mismatch, v_org_trail, v_s3_prefix, v_multi_region,
-    v_two_trails,
+    v_two_trails, v_path_escape_log, v_path_escape_symlink, v_path_escape_previous_digest, v_hostile_digest_json,
+    v_gzip_bomb_log, v_key_expired_mid_chain,
 ]
 
 # The real us-east-1 key from the AWS CLI's own example (awscli/examples/cloudtrail/list-public-keys.rst),

@@ -3,6 +3,12 @@
 (no generator internals) and compare with expected.json. Also checks that every sidecar signature verifies (or is
 expected to fail) and that every log hash matches (or is expected not to).
 
+Untrusted input is read the way the validator must read it: a key that could lead outside bucket/ (a "." or ".."
+or empty segment, an absolute key, a backslash, a percent-encoded dot, slash or backslash, or a symbolic link that
+resolves outside bucket/ or to nothing) is unsafe_path and never opened; digest JSON is parsed strictly (duplicate
+keys, nesting deeper than 64 levels, invalid UTF-8, lone surrogates and wrong types are invalid_format), digests over
+16 MiB compressed or 64 MiB inflated are invalid_format, and logs are inflated and hashed as a stream.
+
     python3 TestVectors/selfcheck.py [DIR]
 """
 
@@ -22,9 +28,138 @@ from cryptography.hazmat.primitives.asymmetric import padding
 DIGEST_RE = re.compile(r'^(?P<prefix>(?:.*/)?)AWSLogs/(?:(?P<org>o-[a-z0-9]+)/)?(?P<acct>\d{12})/CloudTrail-Digest/'
                        r'(?P<region>[a-z0-9-]+)/\d{4}/\d\d/\d\d/(?P=acct)_CloudTrail-Digest_(?P=region)_'
                        r'(?P<rest>.+)_(?P<ts>\d{8}T\d{6}Z)\.json\.gz$')
-REQUIRED = ['awsAccountId', 'digestStartTime', 'digestEndTime', 'digestS3Bucket', 'digestS3Object',
-            'digestPublicKeyFingerprint', 'digestSignatureAlgorithm', 'previousDigestS3Bucket',
-            'previousDigestS3Object', 'previousDigestHashValue', 'previousDigestSignature', 'logFiles']
+REQUIRED_STRINGS = ['digestStartTime', 'digestEndTime', 'digestS3Bucket', 'digestS3Object',
+                    'digestPublicKeyFingerprint']
+OPTIONAL_STRINGS = ['awsAccountId', 'digestSignatureAlgorithm', 'previousDigestSignature', 'previousDigestS3Bucket',
+                    'previousDigestS3Object', 'previousDigestHashValue', 'previousDigestHashAlgorithm',
+                    'newestEventTime', 'oldestEventTime']
+LOG_REQUIRED_STRINGS = ['s3Bucket', 's3Object', 'hashValue']
+LOG_OPTIONAL_STRINGS = ['hashAlgorithm', 'oldestEventTime', 'newestEventTime']
+MAX_DIGEST_FILE = 16 << 20
+MAX_DIGEST_JSON = 64 << 20
+MAX_DEPTH = 64
+CHUNK = 1 << 20
+
+
+class Unsafe(Exception):
+    pass
+
+
+def key_problem(key):
+    """Why a key must not be joined below bucket/, or None."""
+    if not key:
+        return 'empty key'
+    if key.startswith('/'):
+        return 'absolute key'
+    if '\0' in key:
+        return 'NUL in key'
+    low = key.lower()
+    if '%2e' in low or '%2f' in low or '%5c' in low:
+        return 'percent-encoded dot or slash'
+    if '\\' in key:
+        return 'backslash'
+    if any(seg in ('', '.', '..') for seg in key.split('/')):
+        return 'empty, "." or ".." segment'
+    return None
+
+
+def resolve(broot, key):
+    """bucket/KEY as a path, or raise Unsafe; a path that does not exist is returned as is (not found)."""
+    problem = key_problem(key)
+    if problem:
+        raise Unsafe(problem)
+    path = os.path.join(broot, *key.split('/'))
+    if os.path.lexists(path):
+        if not os.path.exists(path):
+            raise Unsafe('dangling symbolic link')
+        if not os.path.realpath(path).startswith(os.path.realpath(broot) + os.sep):
+            raise Unsafe('symbolic link leads outside the bucket copy')
+    return path
+
+
+def _no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError('duplicate key')
+    return dict(pairs)
+
+
+def _max_depth(text):
+    """Deepest [ / { nesting, outside strings; computed without recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == '\\':
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in '[{':
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ']}':
+            depth -= 1
+    return deepest
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _is_time(text):
+    try:
+        datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ')
+        return True
+    except ValueError:
+        return False
+
+
+def parse_digest(raw):
+    """(inflated bytes, dict) of a digest file, or raise ValueError: the strict reading."""
+    if len(raw) > MAX_DIGEST_FILE:
+        raise ValueError('file too big')
+    z = zlib.decompressobj(31)
+    try:
+        inflated = z.decompress(raw, MAX_DIGEST_JSON + 1)
+    except zlib.error as e:
+        raise ValueError(str(e))
+    if len(inflated) > MAX_DIGEST_JSON or not z.eof or z.unused_data:
+        raise ValueError('too big, truncated, or trailing data')
+    text = inflated.decode('utf-8')                  # strict: invalid UTF-8 raises (a ValueError)
+    if _max_depth(text) > MAX_DEPTH:
+        raise ValueError('nested too deep')
+    d = json.loads(text, object_pairs_hook=_no_duplicates)
+    for string in _strings(d):
+        string.encode('utf-8')                       # a lone surrogate (\ud800) raises (a ValueError)
+    if not isinstance(d, dict):
+        raise ValueError('not an object')
+    for f in REQUIRED_STRINGS:
+        if not isinstance(d.get(f), str):
+            raise ValueError(f'{f} absent or not a string')
+    if not (_is_time(d['digestStartTime']) and _is_time(d['digestEndTime'])):
+        raise ValueError('bad time')
+    for f in OPTIONAL_STRINGS:
+        if d.get(f) is not None and not isinstance(d[f], str):
+            raise ValueError(f'{f} not a string')
+    if 'previousDigestSignature' not in d or not isinstance(d.get('logFiles'), list):
+        raise ValueError('previousDigestSignature absent, or logFiles not an array')
+    for lf in d['logFiles']:
+        if not isinstance(lf, dict) or not all(isinstance(lf.get(f), str) for f in LOG_REQUIRED_STRINGS) or \
+                any(lf.get(f) is not None and not isinstance(lf[f], str) for f in LOG_OPTIONAL_STRINGS):
+            raise ValueError('bad logFiles entry')
+    return inflated, d
 
 
 def parse_time(v):
@@ -78,10 +213,6 @@ def check_vector(vdir):
     stats = {'sig_ok': 0, 'hash_ok': 0}
     uri = lambda k: f's3://{bucket_name}/{k}'
 
-    def read(k):
-        with open(files[k], 'rb') as f:
-            return f.read()
-
     for (prefix, org, acct, region, rest), on_disk in chains.items():
         on_disk.sort(key=ts_key)
 
@@ -91,25 +222,29 @@ def check_vector(vdir):
 
         cur, successor = on_disk[-1], None   # successor: (digest dict, valid?) that linked to cur
         while cur:
-            if cur not in files:
+            try:
+                path = resolve(broot, cur)
+            except Unsafe:
+                digests[uri(cur)] = ('invalid', 'unsafe_path')
+                cur, successor = older_than(ts_key(cur)), None   # the link's key must still say its timestamp
+                continue
+            if not os.path.isfile(path):
                 digests[uri(cur)] = ('missing', 'not_found')
                 cur, successor = older_than(ts_key(cur)), None
                 continue
-            raw = read(cur)
+            with open(path, 'rb') as f:
+                raw = f.read()
             verdict, d = None, None
             try:
-                inflated = zlib.decompress(raw, 31)
-                d = json.loads(inflated)
-                if any(f not in d for f in REQUIRED):
-                    raise ValueError
-            except (ValueError, zlib.error):
+                inflated, d = parse_digest(raw)
+            except ValueError:
                 verdict = ('invalid', 'invalid_format')
             side = None
-            if files.get(cur + '.metadata.json'):
-                side = json.load(open(files[cur + '.metadata.json']))['Metadata']
+            if os.path.isfile(path + '.metadata.json'):
+                side = json.load(open(path + '.metadata.json'))['Metadata']
             if not verdict and (d['digestS3Bucket'] != bucket_name or d['digestS3Object'] != cur):
                 verdict = ('invalid', 'moved')
-            if not verdict and (d['digestSignatureAlgorithm'] != 'SHA256withRSA' or
+            if not verdict and (d.get('digestSignatureAlgorithm') not in (None, 'SHA256withRSA') or
                                 (side and side['signature-algorithm'] != 'SHA256withRSA')):
                 verdict = ('invalid', 'unsupported_signature_algorithm')
             if not verdict:
@@ -138,12 +273,12 @@ def check_vector(vdir):
                 verdict = ('invalid', 'previous_hash_mismatch')
             verdict = verdict or ('valid', None)
             digests[uri(cur)] = verdict
-            if d is not None and verdict[1] != 'invalid_format':
+            if d is not None:
                 for lf in d['logFiles']:
-                    logs[uri(lf['s3Object'])] = check_log(lf, files, verdict, stats)
+                    logs[uri(lf['s3Object'])] = check_log(lf, broot, verdict, stats)
             if verdict[0] == 'invalid':
                 cur, successor = older_than(ts_key(cur)), None
-            elif d['previousDigestS3Object'] is None:
+            elif d.get('previousDigestS3Object') is None:
                 older = older_than(ts_key(cur))
                 if older:
                     gaps.append({'start': iso_ts(ts_key(older)), 'end': d['digestStartTime']})
@@ -167,30 +302,43 @@ def check_vector(vdir):
     return problems, stats, len(got_d), len(got_l)
 
 
-def check_log(lf, files, digest_verdict, stats):
+def check_log(lf, broot, digest_verdict, stats):
     if digest_verdict[0] == 'invalid':
         return ('unverified', 'digest_invalid', None)
     if digest_verdict[0] == 'unverified':
         return ('unverified', 'digest_unverified', None)
-    path = files.get(lf['s3Object'])
-    if not path:
-        return ('missing', 'not_found', None)
-    data = open(path, 'rb').read()
-    if data[:2] != b'\x1f\x8b':
-        if hashlib.sha256(data).hexdigest() == lf['hashValue']:
-            stats['hash_ok'] += 1
-            return ('valid', None, 'stored_uncompressed')
-        return ('invalid', 'invalid_format', None)
     try:
-        z = zlib.decompressobj(31)
-        out = z.decompress(data) + z.flush()
-        if not z.eof:
+        path = resolve(broot, lf['s3Object'])
+    except Unsafe:
+        return ('invalid', 'unsafe_path', None)
+    if not os.path.isfile(path):
+        return ('missing', 'not_found', None)
+    with open(path, 'rb') as f:
+        first = f.read(CHUNK)
+        if first[:2] != b'\x1f\x8b':
+            h = hashlib.sha256(first)
+            for chunk in iter(lambda: f.read(CHUNK), b''):
+                h.update(chunk)
+            if first and h.hexdigest() == lf['hashValue']:
+                stats['hash_ok'] += 1
+                return ('valid', None, 'stored_uncompressed')
             return ('invalid', 'invalid_format', None)
-    except zlib.error:
+        # inflate and hash as a stream: a small file may inflate to far more than memory holds
+        z, h, pending = zlib.decompressobj(31), hashlib.sha256(), first
+        try:
+            while pending and not z.eof:
+                h.update(z.decompress(pending, CHUNK))
+                while z.unconsumed_tail and not z.eof:
+                    h.update(z.decompress(z.unconsumed_tail, CHUNK))
+                pending = f.read(CHUNK) if not z.eof else b''
+            trailing = z.unused_data or f.read(1)
+        except zlib.error:
+            return ('invalid', 'invalid_format', None)
+    if not z.eof:
         return ('invalid', 'invalid_format', None)
-    if z.unused_data:
+    if trailing:
         return ('invalid', 'trailing_data', None)
-    if hashlib.sha256(out).hexdigest() != lf['hashValue']:
+    if h.hexdigest() != lf['hashValue']:
         return ('invalid', 'hash_mismatch', None)
     stats['hash_ok'] += 1
     return ('valid', None, None)

@@ -31,7 +31,15 @@ struct DigestChain {
         var gap: ValidationReport.Gap?
         /// The span this digest covers, when it is valid (clipped to the window).
         var found: (start: Date, end: Date)?
+        /// Digests inferred missing after this one (a run of deleted digests), newest first.
+        var inferredMissing: [ValidationReport.DigestEntry] = []
+        /// Every log location the digest lists, whatever its verdict: those are not "unreferenced".
+        var listedLogs: [S3Location] = []
     }
+
+    /// Longest run of deleted digests that is spelled out hour by hour; a hostile key
+    /// timestamp must not make the report enormous.
+    static let maximumInferredRun = 24 * 31
 
     /// What the digest before this one in the walk (the newer one) said about it.
     fileprivate struct Successor {
@@ -70,6 +78,11 @@ struct DigestChain {
         private var lastStart: Date
         private var successor: Successor?
         private var visited: Set<S3Location> = []
+        /// Content hash → digest, and claimed predecessor → claimant, for judging digests off the chain.
+        private var contentOwners: [String: String] = [:]
+        private var predecessorClaims: [S3Location: String] = [:]
+        private var oldestVisitedCode: UInt64 = .max
+        private var offChainQueue: [BucketInventory.DigestOnDisk]?
 
         init(_ chain: DigestChain) {
             self.chain = chain
@@ -83,13 +96,29 @@ struct DigestChain {
         private mutating func popOlder(than code: UInt64?) -> Target? {
             while let candidate = pending.popLast() {
                 if let code, candidate.timestampCode >= code { continue }
+                // Reached through a link already; never report a digest twice.
+                if visited.contains(S3Location(bucket: chain.bucket, key: candidate.key)) { continue }
                 return Target(location: S3Location(bucket: chain.bucket, key: candidate.key),
                               timestampCode: candidate.timestampCode)
             }
             return nil
         }
 
+        /// The next digest of the walk, then the digests on disk the walk never reached, then `nil`.
         mutating func nextStep() -> Step? {
+            if offChainQueue == nil, let step = nextChainStep() { return step }
+            if offChainQueue == nil {
+                // Digests in range the walk passed by: below its newest point and above its oldest.
+                offChainQueue = chain.admitted.filter { file in
+                    file.timestampCode > oldestVisitedCode
+                        && !visited.contains(S3Location(bucket: chain.bucket, key: file.key))
+                }
+            }
+            guard let file = offChainQueue?.popLast() else { return nil }
+            return chain.judgeOffChain(file, contentOwners: contentOwners, predecessorClaims: predecessorClaims)
+        }
+
+        private mutating func nextChainStep() -> Step? {
             guard let current = next else { return nil }
             if let start = chain.window.start, lastStart < start { return nil }
             visited.insert(current.location)
@@ -97,6 +126,11 @@ struct DigestChain {
             let chainID = chain.identity.id
             let judgement = chain.judge(current, successor: successor)
             let digest = judgement.digest
+            if let code = current.timestampCode { oldestVisitedCode = min(oldestVisitedCode, code) }
+            if let digest {
+                contentOwners[digest.sha256] = contentOwners[digest.sha256] ?? uri
+                if let previous = digest.previousLocation { predecessorClaims[previous] = predecessorClaims[previous] ?? uri }
+            }
 
             var step = Step(digest: ValidationReport.DigestEntry(
                 s3Uri: uri, status: judgement.status, reason: judgement.reason, message: judgement.message,
@@ -108,6 +142,7 @@ struct DigestChain {
                 logFileCount: digest?.logFiles.count))
 
             if let digest {
+                step.listedLogs = digest.logFiles.map(\.location)
                 if judgement.status == .valid {
                     step.logChecks = digest.logFiles.map { LogCheck(entry: $0, digestURI: uri) }
                     step.found = (max(digest.digestStartTime, chain.window.start ?? .distantPast),
@@ -128,6 +163,9 @@ struct DigestChain {
             guard let digest, judgement.status == .valid || judgement.status == .unverified else {
                 // Missing or invalid: nothing in it can be trusted to point onwards; take the next older file on disk.
                 next = popOlder(than: bound)
+                if judgement.reason == .notFound, successor != nil {
+                    step.inferredMissing = chain.inferMissing(after: current, before: next)
+                }
                 successor = digest.map {
                     Successor(uri: uri, status: judgement.status, previousLocation: $0.previousLocation,
                               previousSignature: $0.previousDigestSignature, previousHashValue: $0.previousDigestHashValue)
@@ -146,7 +184,9 @@ struct DigestChain {
                     next = popOlder(than: bound)
                     successor = nil
                 } else {
-                    next = Target(location: previous, timestampCode: previousCode)
+                    // A link whose key carries no timestamp is judged (unsafe, missing…); after it the
+                    // walk goes on below the digest that made the link.
+                    next = Target(location: previous, timestampCode: previousCode ?? bound)
                     successor = here
                 }
             } else {
@@ -172,6 +212,81 @@ struct DigestChain {
         return CloudTrailTime.parse(text + "Z")
     }
 
+    /// The digests that should lie between a missing digest and the next older one on disk,
+    /// one per hour of the chain's cadence (the missing one itself is already reported).
+    fileprivate func inferMissing(after missing: Target, before older: Target?) -> [ValidationReport.DigestEntry] {
+        guard let parsed = DigestObjectKey(missing.location.key), let olderCode = older?.timestampCode,
+              let olderEnd = DigestChain.date(fromCode: olderCode) else { return [] }
+        let missingEnd = parsed.timestamp
+        let hours = Int(((missingEnd.timeIntervalSince(olderEnd)) / 3600).rounded())
+        guard hours >= 2 else { return [] }
+        return (1..<min(hours, Self.maximumInferredRun + 1)).map { step in
+            let end = missingEnd.addingTimeInterval(-3600 * Double(step))
+            let key = parsed.replacingTimestamp(with: end)
+            return ValidationReport.DigestEntry(
+                s3Uri: S3Location(bucket: missing.location.bucket, key: key).uri, status: .missing, reason: .notFound,
+                message: "not found: inferred from the hourly cadence between \(missing.location.uri) (missing) and \(older!.location.uri); a digest ending about \(CloudTrailTime.display(end)) should exist",
+                chain: identity.id, digestStartTime: nil, digestEndTime: CloudTrailTime.display(end),
+                publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil, inferred: true)
+        }
+    }
+
+    /// Judges a digest file the walk never reached: a replay under another name, a
+    /// duplicate, a fork, or simply unlinked. All are invalid: the chain does not vouch for them.
+    fileprivate func judgeOffChain(_ file: BucketInventory.DigestOnDisk, contentOwners: [String: String],
+                                   predecessorClaims: [S3Location: String]) -> Step {
+        let location = S3Location(bucket: bucket, key: file.key)
+        let uri = location.uri
+        var entry = ValidationReport.DigestEntry(
+            s3Uri: uri, status: .invalid, reason: .offChain, message: nil, chain: identity.id,
+            digestStartTime: nil, digestEndTime: nil, publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil)
+        let digest: DigestFile
+        switch roots.path(for: location) {
+        case .failure(.unsafeKey(_, let why)):
+            entry.reason = .unsafePath
+            entry.message = "unsafe path, not opened: \(why)"
+            return Step(digest: entry)
+        case .failure(.unknownBucket):
+            entry.reason = .notFound
+            entry.status = .missing
+            return Step(digest: entry)
+        case .success(let path):
+            switch Self.read(path) {
+            case .failure(let problem):
+                entry.reason = .invalidFormat
+                entry.message = "invalid format: \(problem.message) (and no digest of the chain links to it)"
+                return Step(digest: entry)
+            case .success(let parsed):
+                digest = parsed
+            }
+        }
+        entry.digestStartTime = CloudTrailTime.display(digest.digestStartTime)
+        entry.digestEndTime = CloudTrailTime.display(digest.digestEndTime)
+        entry.publicKeyFingerprint = digest.publicKeyFingerprint
+        entry.logFileCount = digest.logFiles.count
+        if digest.digestS3Bucket != bucket || digest.digestS3Object != file.key {
+            entry.reason = .moved
+            entry.message = "has been moved from its original location s3://\(digest.digestS3Bucket)/\(digest.digestS3Object): a copy stored under another name, off the chain"
+        } else if let owner = contentOwners[digest.sha256] {
+            entry.reason = .duplicate
+            entry.message = "off the chain: the same bytes as \(owner)"
+        } else if let previous = digest.previousLocation, let claimant = predecessorClaims[previous] {
+            entry.reason = .fork
+            entry.message = "off the chain: claims the same predecessor \(previous.uri) as \(claimant) (a forked chain)"
+        } else {
+            entry.message = "off the chain: no newer digest links to it, so the chain does not vouch for it"
+        }
+        var step = Step(digest: entry)
+        step.listedLogs = digest.logFiles.map(\.location)
+        step.unverifiedLogs = digest.logFiles.map {
+            ValidationReport.LogFileEntry(
+                s3Uri: $0.location.uri, status: .unverified, reason: .digestInvalid, note: nil,
+                message: "listed only by digest \(uri), which is off the chain", chain: identity.id, digest: uri,
+                oldestEventTime: $0.oldestEventTime, newestEventTime: $0.newestEventTime)
+        }
+        return step
+    }
+
     fileprivate func judge(_ target: Target, successor: Successor?) -> Judgement {
         let path: String
         switch roots.path(for: target.location) {
@@ -183,8 +298,11 @@ struct DigestChain {
             return Judgement(status: .invalid, reason: .unsafePath, message: "unsafe path, not opened: \(why)")
         }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return Judgement(status: .missing, reason: .notFound, message: "not found")
+        }
+        if isDirectory.boolValue {
+            return Judgement(status: .invalid, reason: .invalidFormat, message: "invalid format: a folder, not a file")
         }
 
         // Format.
@@ -221,9 +339,21 @@ struct DigestChain {
                            "signature algorithm \(claimed) is not SHA256withRSA", source: signature?.source)
         }
 
-        // Key: fingerprint, region, and validity window.
+        // Key: fingerprint, region, and validity window. A backfill digest is signed when it is
+        // generated, long after its end time: its key is chosen by the generation time, as the AWS CLI does.
+        var signedAt = digest.digestEndTime
+        var tolerance: TimeInterval = 0
+        if identity.isBackfill {
+            guard let text = metadata.signature?.backfillGenerationTimestamp, let generated = CloudTrailTime.parse(text) else {
+                return verdict(.invalidFormat,
+                               "invalid format: a backfill digest needs its backfill-generation-timestamp metadata (xattr or sidecar)",
+                               source: signature?.source)
+            }
+            signedAt = generated
+            tolerance = 3600
+        }
         let key: PublicKey
-        switch keys.resolve(fingerprint: digest.publicKeyFingerprint, region: identity.region, at: digest.digestEndTime) {
+        switch keys.resolve(fingerprint: digest.publicKeyFingerprint, region: identity.region, at: signedAt, tolerance: tolerance) {
         case .found(let found):
             key = found
         case .unknownFingerprint:
@@ -239,7 +369,7 @@ struct DigestChain {
                 "\($0.validityStart.map(CloudTrailTime.display) ?? "-") to \($0.validityEnd.map(CloudTrailTime.display) ?? "-")"
             }
             return verdict(.keyNotValidAtTime,
-                           "public key \(digest.publicKeyFingerprint) is valid \(windows.joined(separator: "; ")), not at \(digest.digestEndTimeText)",
+                           "public key \(digest.publicKeyFingerprint) is valid \(windows.joined(separator: "; ")), not at \(CloudTrailTime.display(signedAt))",
                            source: signature?.source)
         }
 
@@ -270,16 +400,13 @@ struct DigestChain {
     }
 
     static func read(_ path: String) -> Result<DigestFile, DigestFile.FormatProblem> {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? Int else {
-            return .failure(.init(message: "cannot read the file"))
-        }
-        guard size <= DigestFile.maximumFileSize else {
+        switch RegularFile.read(path, limit: DigestFile.maximumFileSize) {
+        case .failure(.tooLarge(let size)):
             return .failure(.init(message: "file is \(size) bytes, over the \(DigestFile.maximumFileSize)-byte limit"))
+        case .failure(let problem):
+            return .failure(.init(message: problem.message))
+        case .success(let bytes):
+            return Result { () throws(DigestFile.FormatProblem) in try DigestFile(compressed: bytes) }
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(.init(message: "cannot read the file"))
-        }
-        return Result { () throws(DigestFile.FormatProblem) in try DigestFile(compressed: [UInt8](data)) }
     }
 }

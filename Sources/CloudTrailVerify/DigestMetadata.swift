@@ -11,16 +11,18 @@ enum DigestMetadata {
     static func signature(forDigestAt path: String) -> (signature: DigestSignature?, problem: String?) {
         if let hex = ExtendedAttributes.value(named: "user.signature", path: path) {
             let algorithm = ExtendedAttributes.value(named: "user.signature-algorithm", path: path)
+            let generated = ExtendedAttributes.value(named: "user.backfill-generation-timestamp", path: path)
             return (DigestSignature(hex: hex.trimmingCharacters(in: .whitespacesAndNewlines),
                                     algorithm: algorithm?.trimmingCharacters(in: .whitespacesAndNewlines),
-                                    source: .extendedAttribute), nil)
+                                    source: .extendedAttribute,
+                                    backfillGenerationTimestamp: generated?.trimmingCharacters(in: .whitespacesAndNewlines)), nil)
         }
         let sidecar = path + ".metadata.json"
-        guard FileManager.default.fileExists(atPath: sidecar) else { return (nil, nil) }
-        guard let data = FileManager.default.contents(atPath: sidecar), data.count <= maximumSidecarSize else {
-            return (nil, "sidecar \(sidecar) cannot be read or is over \(maximumSidecarSize) bytes")
+        switch RegularFile.read(sidecar, limit: maximumSidecarSize) {
+        case .failure(.notFound): return (nil, nil)
+        case .failure(let problem): return (nil, "sidecar \(sidecar): \(problem.message)")
+        case .success(let bytes): return parseSidecar(bytes, path: sidecar)
         }
-        return parseSidecar([UInt8](data), path: sidecar)
     }
 
     /// Sidecars are a few hundred bytes; anything much larger is not `head-object` output.
@@ -38,6 +40,8 @@ enum DigestMetadata {
         }
         var algorithm: String?
         if case .string(let text)? = metadata["signature-algorithm"] { algorithm = text }
-        return (DigestSignature(hex: hex, algorithm: algorithm, source: .sidecar), nil)
+        var generated: String?
+        if case .string(let text)? = metadata["backfill-generation-timestamp"] { generated = text }
+        return (DigestSignature(hex: hex, algorithm: algorithm, source: .sidecar, backfillGenerationTimestamp: generated), nil)
     }
 }

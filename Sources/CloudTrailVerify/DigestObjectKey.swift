@@ -27,6 +27,19 @@ public struct DigestObjectKey: Hashable, Sendable {
     /// ``timestampText`` as the number `YYYYMMDDHHMMSS`: orders like the text, in eight bytes.
     public var timestampCode: UInt64 { Self.code(timestampText) }
 
+    /// This key with another end time: the date folders and the file name's timestamp change.
+    public func replacingTimestamp(with date: Date) -> String {
+        let compact = CloudTrailTime.compact(date)
+        var parts: [String] = []
+        if let prefix { parts.append(prefix) }
+        parts.append("AWSLogs")
+        if let organizationID { parts.append(organizationID) }
+        parts += [accountID, "CloudTrail-Digest", region,
+                  String(compact.prefix(4)), String(compact.dropFirst(4).prefix(2)), String(compact.dropFirst(6).prefix(2))]
+        let file = "\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_\(compact)\(isBackfill ? "_backfill" : "").json.gz"
+        return (parts + [file]).joined(separator: "/")
+    }
+
     static func code(_ compact: String) -> UInt64 {
         UInt64(String(compact.filter(\.isASCIIDigit))) ?? 0
     }
@@ -76,7 +89,11 @@ public struct DigestObjectKey: Hashable, Sendable {
         // rest = TRAIL_HOMEREGION_YYYYMMDDTHHMMSSZ
         guard rest.count > 17, rest[rest.index(rest.endIndex, offsetBy: -17)] == "_" else { return nil }
         let timestampText = String(rest.suffix(16))
-        guard let timestamp = CloudTrailTime.parse(timestampText) else { return nil }
+        // Exactly YYYYMMDDTHHMMSSZ: anything else would not order like real keys.
+        let shape = Array(timestampText.utf8)
+        guard shape.count == 16, shape[8] == UInt8(ascii: "T"), shape[15] == UInt8(ascii: "Z"),
+              shape[0..<8].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), shape[9..<15].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              let timestamp = CloudTrailTime.parse(timestampText) else { return nil }
         rest = rest.dropLast(17)
         // Regions have no underscore; the trail name may.
         guard let split = rest.lastIndex(of: "_") else { return nil }

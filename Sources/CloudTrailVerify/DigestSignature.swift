@@ -15,4 +15,14 @@ public struct DigestSignature: Sendable, Hashable {
     /// `SHA256withRSA` when metadata says so; `nil` when the source does not carry it.
     public var algorithm: String?
     public var source: Source
+    /// For a backfill digest: when CloudTrail generated (and signed) it, from the
+    /// `backfill-generation-timestamp` metadata. The key is chosen by this time.
+    public var backfillGenerationTimestamp: String?
+
+    public init(hex: String, algorithm: String?, source: Source, backfillGenerationTimestamp: String? = nil) {
+        self.hex = hex
+        self.algorithm = algorithm
+        self.source = source
+        self.backfillGenerationTimestamp = backfillGenerationTimestamp
+    }
 }

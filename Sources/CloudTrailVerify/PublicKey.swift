@@ -38,6 +38,13 @@ public struct PublicKey: Sendable, Hashable {
         return true
     }
 
+    /// Whether the validity window overlaps `start...end` (bounds included).
+    public func isValid(from start: Date, to end: Date) -> Bool {
+        if let validityStart, end < validityStart { return false }
+        if let validityEnd, start > validityEnd { return false }
+        return true
+    }
+
     /// Hex MD5 of DER bytes: CloudTrail's key fingerprint.
     public static func fingerprint(ofDER der: [UInt8]) -> String {
         MessageDigestAlgorithm.md5.hash(der).hexString

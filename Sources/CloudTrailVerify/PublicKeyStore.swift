@@ -40,13 +40,18 @@ public struct PublicKeyStore: Sendable {
     }
 
     /// Finds the key that may have signed a digest of `region` ending at `date`.
-    public func resolve(fingerprint: String, region: String, at date: Date) -> Resolution {
+    ///
+    /// With a `tolerance`, a key whose window comes within that much of `date` also counts
+    /// (a backfill digest's keys are looked up an hour either side of its generation time).
+    public func resolve(fingerprint: String, region: String, at date: Date, tolerance: TimeInterval = 0) -> Resolution {
         let wanted = fingerprint.lowercased()
         let matching = keys.filter { $0.fingerprint == wanted }
         if matching.isEmpty { return .unknownFingerprint }
         let inRegion = matching.filter { $0.region == region }
         if inRegion.isEmpty { return .wrongRegion(Array(Set(matching.map(\.region))).sorted()) }
-        if let key = inRegion.first(where: { $0.isValid(at: date) }) { return .found(key) }
+        if let key = inRegion.first(where: { $0.isValid(from: date.addingTimeInterval(-tolerance), to: date.addingTimeInterval(tolerance)) }) {
+            return .found(key)
+        }
         return .notValidAt(inRegion)
     }
 
@@ -112,18 +117,16 @@ public struct PublicKeyStore: Sendable {
     }
 
     private mutating func loadFile(_ path: String, region: String) throws(CloudTrailVerifyError) {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? Int else {
-            throw CloudTrailVerifyError(.unreadableInput, "cannot read public key file", path: path)
-        }
-        guard size <= Self.maximumKeyFileSize else {
+        let bytes: [UInt8]
+        switch RegularFile.read(path, limit: Self.maximumKeyFileSize) {
+        case .success(let read): bytes = read
+        case .failure(.tooLarge(let size)):
             throw CloudTrailVerifyError(.malformedKeyFile, "public key file is too large", path: path,
                                         expected: "at most \(Self.maximumKeyFileSize) bytes", found: "\(size) bytes")
+        case .failure(let problem):
+            throw CloudTrailVerifyError(.unreadableInput, "cannot read public key file (\(problem.message))", path: path)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CloudTrailVerifyError(.unreadableInput, "cannot read public key file", path: path)
-        }
-        let loaded = try Self.keys(fromFileBytes: [UInt8](data), path: path, region: region)
+        let loaded = try Self.keys(fromFileBytes: bytes, path: path, region: region)
         keys.append(contentsOf: loaded)
         files.append(path)
     }

@@ -11,4 +11,7 @@ public enum ValidationEvent: Sendable, Equatable {
     case gap(ValidationReport.Gap)
     /// The chain again, now with the span its valid digests cover.
     case chainFinished(ValidationReport.Chain)
+    /// After every chain: the log folders checked for files no digest lists. The
+    /// unreferenced log files of a folder come as `.logFile` events just before it.
+    case coverage(ValidationReport.Coverage)
 }

@@ -15,6 +15,7 @@ public final class ValidationJSONWriter {
     private var logCount = 0
     private var gaps: [ValidationReport.Gap] = []
     private var chains: [ValidationReport.Chain] = []
+    private var coverage: [ValidationReport.Coverage] = []
     private var finished = false
 
     /// - Parameter output: receives the report's bytes in order.
@@ -54,6 +55,7 @@ public final class ValidationJSONWriter {
             logCount += 1
         case .gap(let gap): gaps.append(gap)
         case .chainFinished(let chain): chains.append(chain)
+        case .coverage(let scope): coverage.append(scope)
         }
     }
 
@@ -77,6 +79,7 @@ public final class ValidationJSONWriter {
         var tail = Data((logCount == 0 ? "],\n" : "\n  ],\n").utf8)
         tail += Data("  \"gaps\" : ".utf8) + list(gaps) + Data(",\n".utf8)
         tail += Data("  \"chains\" : ".utf8) + list(chains) + Data(",\n".utf8)
+        tail += Data("  \"coverage\" : ".utf8) + list(coverage) + Data(",\n".utf8)
         tail += Data("  \"inputs\" : ".utf8) + encode(inputs) + Data(",\n".utf8)
         tail += Data("  \"summary\" : ".utf8) + encode(summary) + Data("\n}\n".utf8)
         output(tail)

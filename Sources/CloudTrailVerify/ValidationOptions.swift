@@ -21,6 +21,10 @@ public struct ValidationOptions: Sendable {
     public var regions: [String]
     /// How many log files are read at once.
     public var concurrency: Int
+    /// Fail the run on logs delivered during a gap too (they cannot be proven).
+    public var strict: Bool = false
+    /// Look for log files that no digest lists (`unreferenced`).
+    public var checkCoverage: Bool = true
     /// The order folder entries are visited in; tests shuffle it to prove findings do not depend on it.
     var listingOrder: DirectoryWalker.Order = .asListed
 

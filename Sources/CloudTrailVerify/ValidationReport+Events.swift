@@ -16,6 +16,11 @@ extension ValidationReport {
             }
             events.append(.chainFinished(chain))
         }
+        let unreferenced = Dictionary(grouping: logFiles.filter { $0.digest == nil }, by: \.chain)
+        for scope in coverage {
+            events += (unreferenced[scope.scope] ?? []).map(ValidationEvent.logFile)
+            events.append(.coverage(scope))
+        }
         return events
     }
 }
@@ -26,6 +31,7 @@ struct ValidationReportCollector {
     private(set) var digests: [ValidationReport.DigestEntry] = []
     private(set) var logFiles: [ValidationReport.LogFileEntry] = []
     private(set) var gaps: [ValidationReport.Gap] = []
+    private(set) var coverage: [ValidationReport.Coverage] = []
 
     mutating func take(_ event: ValidationEvent) {
         switch event {
@@ -34,6 +40,7 @@ struct ValidationReportCollector {
         case .logFile(let entry): logFiles.append(entry)
         case .gap(let gap): gaps.append(gap)
         case .chainFinished(let chain): chains.append(chain)
+        case .coverage(let scope): coverage.append(scope)
         }
     }
 }

@@ -53,6 +53,9 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var publicKeyFingerprint: String?
         public var signatureSource: DigestSignature.Source?
         public var logFileCount: Int?
+        /// `true` for a missing digest whose name is inferred from the chain's hourly cadence
+        /// (a run of deleted digests), rather than read from a link.
+        public var inferred: Bool?
     }
 
     public struct LogFileEntry: Sendable, Codable, Equatable {
@@ -62,8 +65,8 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var note: LogFileNote?
         public var message: String?
         public var chain: String
-        /// The digest that lists this log file.
-        public var digest: String
+        /// The digest that lists this log file; `nil` for an unreferenced one.
+        public var digest: String?
         public var oldestEventTime: String?
         public var newestEventTime: String?
     }
@@ -79,12 +82,28 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var newerDigest: String
     }
 
+    /// What the log folder of one account and region holds against what the digests list.
+    public struct Coverage: Sendable, Codable, Equatable {
+        /// The log folder: `[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail/REGION`.
+        public var scope: String
+        /// The delivery-time window checked: the digests' span, clipped to the time window given.
+        public var start: String
+        public var end: String
+        /// Log files on disk delivered in that window.
+        public var logFilesInWindow: Int
+        /// Of those, listed by no digest and not in a gap: injected or renamed.
+        public var notInAnyDigest: Int
+        /// Of those, delivered while the chain had a gap (no digests at all).
+        public var deliveredDuringGap: Int
+    }
+
     public struct Counts: Sendable, Codable, Equatable {
         public var valid = 0
         public var invalid = 0
         public var missing = 0
         public var unverified = 0
-        public var total: Int { valid + invalid + missing + unverified }
+        public var unreferenced = 0
+        public var total: Int { valid + invalid + missing + unverified + unreferenced }
 
         mutating func add(_ status: VerdictStatus) {
             switch status {
@@ -92,10 +111,11 @@ public struct ValidationReport: Sendable, Codable, Equatable {
             case .invalid: invalid += 1
             case .missing: missing += 1
             case .unverified: unverified += 1
+            case .unreferenced: unreferenced += 1
             }
         }
 
-        enum CodingKeys: String, CodingKey { case valid, invalid, missing, unverified, total }
+        enum CodingKeys: String, CodingKey { case valid, invalid, missing, unverified, unreferenced, total }
 
         public init() {}
 
@@ -105,6 +125,7 @@ public struct ValidationReport: Sendable, Codable, Equatable {
             invalid = try container.decode(Int.self, forKey: .invalid)
             missing = try container.decode(Int.self, forKey: .missing)
             unverified = try container.decode(Int.self, forKey: .unverified)
+            unreferenced = try container.decodeIfPresent(Int.self, forKey: .unreferenced) ?? 0
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -113,6 +134,7 @@ public struct ValidationReport: Sendable, Codable, Equatable {
             try container.encode(invalid, forKey: .invalid)
             try container.encode(missing, forKey: .missing)
             try container.encode(unverified, forKey: .unverified)
+            try container.encode(unreferenced, forKey: .unreferenced)
             try container.encode(total, forKey: .total)
         }
     }
@@ -123,9 +145,12 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var gaps: Int
         /// Logs that are valid but carry a note (e.g. stored uncompressed).
         public var notes: Int
+        /// Findings that do not fail the run on their own (logs delivered during a gap), unless `--strict`.
+        public var warnings: Int
         /// `valid` when every digest and log file in range is valid.
         public var result: String
-        /// What the command exits with: 0 valid, 1 anything invalid, missing or unverified.
+        /// What the command exits with: 0 valid, 1 anything invalid, missing, unverified or unreferenced
+        /// (logs delivered during a gap only with `--strict`).
         public var exitCode: Int
     }
 
@@ -138,6 +163,8 @@ public struct ValidationReport: Sendable, Codable, Equatable {
     /// In walk order, grouped after the digest that lists them.
     public var logFiles: [LogFileEntry]
     public var gaps: [Gap]
+    /// One entry per log folder checked for unreferenced files.
+    public var coverage: [Coverage] = []
     public var summary: Summary
 
     /// Whether everything in range proved valid.

@@ -11,6 +11,7 @@ public struct ValidationTextWriter: Sendable {
     private var digestCounts = ValidationReport.Counts()
     private var logCounts = ValidationReport.Counts()
     private var notes = 0
+    private var chainsWritten = 0
 
     public init(verbose: Bool) {
         self.verbose = verbose
@@ -35,6 +36,9 @@ public struct ValidationTextWriter: Sendable {
             digestCounts = .init()
             logCounts = .init()
             notes = 0
+            // The AWS CLI validates one chain per run; between our chains a blank line keeps them apart.
+            if chainsWritten > 0 { out("\n") }
+            chainsWritten += 1
             out("Validating log files for trail \(chain.trailArn) between \(chain.requestedStart) and \(chain.requestedEnd)\n\n")
             lastWasDoubleSpaced = true
         case .digest(let digest):
@@ -48,6 +52,12 @@ public struct ValidationTextWriter: Sendable {
         case .gap(let gap):
             status("\(backfill ? "(backfill) " : "")No log files were delivered by CloudTrail between \(gap.start) and \(gap.end)",
                    problem: true)
+        case .coverage(let scope):
+            var line = "Coverage of \(scope.scope) from \(scope.start) to \(scope.end): \(scope.logFilesInWindow) log files delivered"
+            line += ", \(scope.notInAnyDigest) listed by no digest"
+            if scope.deliveredDuringGap > 0 { line += ", \(scope.deliveredDuringGap) delivered during gaps (cannot be proven)" }
+            out((lastWasDoubleSpaced ? "" : "\n") + line + "\n")
+            lastWasDoubleSpaced = false
         case .chainFinished(let chain):
             if !lastWasDoubleSpaced { out("\n") }
             out("Results requested for \(chain.requestedStart) to \(chain.requestedEnd)\n")
@@ -66,8 +76,8 @@ public struct ValidationTextWriter: Sendable {
             if notes > 0 {
                 out("\n\(notes) of the valid log files were stored already decompressed (see --format json)")
             }
-            out("\n\n")
-            lastWasDoubleSpaced = true
+            out("\n")
+            lastWasDoubleSpaced = false
         }
         return writes
     }
@@ -78,6 +88,7 @@ public struct ValidationTextWriter: Sendable {
         case .valid: return "valid"
         case .invalid, .missing: return "INVALID: \(message ?? "invalid")"
         case .unverified: return "UNVERIFIED: \(message ?? "cannot be proven")"
+        case .unreferenced: return "UNREFERENCED: \(message ?? "listed by no digest")"
         }
     }
 
@@ -88,6 +99,7 @@ public struct ValidationTextWriter: Sendable {
         let invalid = counts.invalid + counts.missing
         if invalid > 0 { text += ", \(invalid)/\(total) \(name) files INVALID" }
         if counts.unverified > 0 { text += ", \(counts.unverified)/\(total) \(name) files UNVERIFIED" }
+        if counts.unreferenced > 0 { text += ", \(counts.unreferenced)/\(total) \(name) files UNREFERENCED" }
         return text
     }
 }

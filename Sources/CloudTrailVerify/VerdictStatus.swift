@@ -8,6 +8,8 @@ public enum VerdictStatus: String, Sendable, Codable, CaseIterable {
     case missing
     /// Cannot be proven either way.
     case unverified
+    /// A log file in the bucket copy that no digest lists.
+    case unreferenced
 }
 
 /// Why a digest file is not valid. Raw values are the report's `reason` codes.
@@ -25,6 +27,12 @@ public enum DigestReason: String, Sendable, Codable, CaseIterable {
     /// The location would resolve outside the bucket copy (`..`, an absolute key,
     /// percent-encoded dots or slashes, a symbolic link leading out).
     case unsafePath = "unsafe_path"
+    /// On disk, but the walk never reached it, and it is identical to a digest the chain holds.
+    case duplicate
+    /// On disk, off the chain, and claims a predecessor that a digest of the chain already claims.
+    case fork
+    /// On disk, but no newer digest links to it and it is neither moved, a duplicate, nor a fork.
+    case offChain = "off_chain"
 
     /// The status this reason implies.
     public var status: VerdictStatus {
@@ -46,6 +54,11 @@ public enum LogFileReason: String, Sendable, Codable, CaseIterable {
     case unsafePath = "unsafe_path"
     /// Listed only by a digest that is invalid.
     case digestInvalid = "digest_invalid"
+    /// In the bucket copy and in the validated window, but listed by no digest: injected or renamed.
+    case notInAnyDigest = "not_in_any_digest"
+    /// Listed by no digest, and delivered while the chain had a gap (validation or logging off):
+    /// it cannot be proven, which is expected for such a period.
+    case deliveredDuringGap = "delivered_during_gap"
     /// Listed only by a digest whose signature could not be checked.
     case digestUnverified = "digest_unverified"
 
@@ -53,6 +66,7 @@ public enum LogFileReason: String, Sendable, Codable, CaseIterable {
         switch self {
         case .notFound: return .missing
         case .digestInvalid, .digestUnverified: return .unverified
+        case .notInAnyDigest, .deliveredDuringGap: return .unreferenced
         default: return .invalid
         }
     }

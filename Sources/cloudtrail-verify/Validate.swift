@@ -59,6 +59,12 @@ struct Validate: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a line for every valid digest and log file too, as 'aws cloudtrail validate-logs --verbose' does.")
     var verbose = false
 
+    @Flag(name: .long, help: "Also fail (exit 1) on log files delivered during a gap, which cannot be proven.")
+    var strict = false
+
+    @Flag(name: .customLong("no-coverage"), help: "Do not look for log files that no digest lists.")
+    var noCoverage = false
+
     @Option(name: .long, help: "text (the AWS CLI's lines) or json (the report).")
     var format: OutputFormat = .text
 
@@ -102,13 +108,16 @@ struct Validate: AsyncParsableCommand {
         if let jobs, jobs < 1 {
             throw CloudTrailVerifyError(.invalidArgument, "must be at least 1", path: "--jobs", found: "\(jobs)")
         }
-        return ValidationOptions(
+        var options = ValidationOptions(
             root: root, bucket: bucket, s3Prefix: s3Prefix, bucketRoots: roots,
             publicKeys: publicKeys.map(PublicKeySource.init(argument:)),
             window: TimeWindow(start: try Self.time(startTime, option: "--start-time"),
                                end: try Self.time(endTime, option: "--end-time")),
             trailARN: trailARN, accountID: accountID, regions: regions,
             concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        options.strict = strict
+        options.checkCoverage = !noCoverage
+        return options
     }
 
     static func time(_ text: String?, option: String) throws(CloudTrailVerifyError) -> Date? {

@@ -151,17 +151,18 @@ class Vector:
         """The S3 name of bucket/: from the S3 metadata truth, else the expected verdicts,
         else the runs' --s3-bucket, else what the digest files say."""
         sources = [
-            [bucket for bucket, _ in self.s3_metadata],
-            [
+            lambda: [bucket for bucket, _ in self.s3_metadata],
+            lambda: [
                 split_s3_uri(entry["s3Uri"])[0]
                 for section in ("digests", "logFiles")
                 for entry in self.expected.get(section) or []
                 if isinstance(entry, dict) and isinstance(entry.get("s3Uri"), str)
             ],
-            [run["s3Bucket"] for run in self.runs if run.get("s3Bucket")],
-            self._buckets_named_in_digests(),
+            lambda: [run["s3Bucket"] for run in self.runs if run.get("s3Bucket")],
+            self._buckets_named_in_digests,  # last resort: reads untrusted digests
         ]
-        for names in sources:
+        for source in sources:
+            names = source()
             if names:
                 return collections.Counter(names).most_common(1)[0][0]
         raise HarnessError("bad vector: cannot tell the bucket's name (use --bucket-name)")
@@ -174,8 +175,8 @@ class Vector:
                     try:
                         with gzip.open(os.path.join(root, name)) as handle:
                             bucket = json.load(handle).get("digestS3Bucket")
-                    except (OSError, ValueError, EOFError, AttributeError):
-                        continue
+                    except (OSError, ValueError, EOFError, AttributeError, RecursionError):
+                        continue  # unreadable or hostile (e.g. nested too deep for Python's json)
                     if isinstance(bucket, str):
                         names.append(bucket)
         return names
@@ -201,6 +202,11 @@ class Vector:
             return None
         path = os.path.join(self.bucket_dir, *parts)
         if not os.path.isfile(path):
+            return None
+        # A symbolic link in bucket/ is served as the object it leads to (what a naive upload of the copy would
+        # store), but never one that leads out of the vector's folder: the harness reads nothing else on disk.
+        vector_root = os.path.realpath(self.directory) + os.sep
+        if not os.path.realpath(path).startswith(vector_root):
             return None
         try:
             with open(path, "rb") as handle:

@@ -43,7 +43,8 @@ internal final class LogFileHasher {
     }
 
     func digest(path: String) -> LogFileDigestOutcome {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking open: a named pipe under a log's name must not stall the run (the type check follows).
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if descriptor < 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { return .notFound }

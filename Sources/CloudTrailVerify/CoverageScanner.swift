@@ -1,0 +1,105 @@
+import Foundation
+
+/// Finds the log files in a bucket copy that no digest lists.
+///
+/// CloudTrail delivers logs for an account and region into one folder whatever the
+/// trail, so the check is per folder ("scope"), against every digest of every
+/// trail read from that scope. Locations are remembered as hashes, not strings, so
+/// a million listed logs cost megabytes, not hundreds of them.
+struct CoverageScanner {
+    /// One account-and-region log folder.
+    struct Scope: Hashable, Sendable {
+        var prefix: String?
+        var organizationID: String?
+        var accountID: String
+        var region: String
+
+        init(_ identity: ChainIdentity) {
+            prefix = identity.prefix
+            organizationID = identity.organizationID
+            accountID = identity.accountID
+            region = identity.region
+        }
+
+        /// `[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail/REGION`
+        var folder: String {
+            var parts: [String] = []
+            if let prefix { parts.append(prefix) }
+            parts.append("AWSLogs")
+            if let organizationID { parts.append(organizationID) }
+            parts += [accountID, "CloudTrail", region]
+            return parts.joined(separator: "/")
+        }
+    }
+
+    /// What the chains of one scope covered.
+    struct Span {
+        var start: Date?
+        var end: Date?
+        var gaps: [(start: Date, end: Date)] = []
+
+        mutating func cover(start: Date, end: Date) {
+            self.start = min(self.start ?? start, start)
+            self.end = max(self.end ?? end, end)
+        }
+    }
+
+    /// Hash of `bucket/key`: what "is this log listed by some digest" is asked with.
+    static func fingerprint(_ location: S3Location) -> Int {
+        var hasher = Hasher()
+        hasher.combine(location.bucket)
+        hasher.combine(location.key)
+        return hasher.finalize()
+    }
+
+    let root: String
+    let bucket: String
+    let window: TimeWindow
+
+    /// Reports each unreferenced log of `scope` to `emit`, then returns the scope's coverage.
+    func scan(_ scope: Scope, span: Span, listed: Set<Int>, emit: (ValidationReport.LogFileEntry) -> Void)
+        -> ValidationReport.Coverage? {
+        guard var start = span.start, var end = span.end else { return nil }
+        if let given = window.start { start = max(start, given) }
+        if let given = window.end { end = min(end, given) }
+        guard start <= end else { return nil }
+        var coverage = ValidationReport.Coverage(
+            scope: scope.folder, start: CloudTrailTime.display(start), end: CloudTrailTime.display(end),
+            logFilesInWindow: 0, notInAnyDigest: 0, deliveredDuringGap: 0)
+        let folder = root + "/" + scope.folder
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return coverage
+        }
+        let dayStart = CloudTrailTime.parse(String(CloudTrailTime.display(start).prefix(10)))!
+        // Not finding a log folder's files is itself a reason not to vouch; the walker only fails on unreadable folders.
+        try? DirectoryWalker.walk(folder) { entry in
+            let key = scope.folder + "/" + entry.relativePath
+            let log = LogObjectKey(key: key, accountID: scope.accountID, region: scope.region)
+            // In the window? By the file name's delivery time (a whole minute, so only minutes
+            // entirely inside count: a log of the window's edge minute may belong to a digest
+            // outside it), else by its day folder.
+            if let delivered = log.deliveryTime {
+                guard delivered >= start, delivered.addingTimeInterval(59) <= end else { return }
+            } else if let day = log.folderDay {
+                guard day >= dayStart, day <= end else { return }
+            }
+            // Sidecars and other metadata kept beside logs by download tools are not logs.
+            if key.hasSuffix(".metadata.json") { return }
+            coverage.logFilesInWindow += 1
+            let location = S3Location(bucket: bucket, key: key)
+            guard !listed.contains(Self.fingerprint(location)) else { return }
+            let duringGap = log.deliveryTime.map { time in span.gaps.contains { time > $0.start && time < $0.end } } ?? false
+            let reason: LogFileReason = duringGap ? .deliveredDuringGap : .notInAnyDigest
+            if duringGap { coverage.deliveredDuringGap += 1 } else { coverage.notInAnyDigest += 1 }
+            let when = log.deliveryTime.map { "delivered \(CloudTrailTime.display($0))" } ?? "not named like a CloudTrail log"
+            emit(ValidationReport.LogFileEntry(
+                s3Uri: location.uri, status: reason.status, reason: reason, note: nil,
+                message: duringGap
+                    ? "listed by no digest; \(when), while the chain had a gap (validation or logging off), so it cannot be proven"
+                    : "listed by no digest; \(when), inside the validated window: injected, renamed, or its digest is missing",
+                chain: scope.folder, digest: nil, oldestEventTime: nil, newestEventTime: nil))
+        }
+        return coverage
+    }
+}

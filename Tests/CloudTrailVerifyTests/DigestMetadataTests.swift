@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import CloudTrailVerify
+
+/// Where a digest's signature is found: `user.signature` extended attributes first, then the sidecar.
+@Suite("DigestMetadata")
+struct DigestMetadataTests {
+    typealias Clean = TestSupport.Clean
+
+    /// The clean vector's first sidecar signature.
+    static func sidecarHex() throws -> String {
+        let object = try TestSupport.jsonObject(try TestSupport.bytes(atPath: Clean.firstDigestPath + ".metadata.json"))
+        return try #require((object["Metadata"] as? [String: Any])?["signature"] as? String)
+    }
+
+    /// Copies the first clean digest (and, if asked, its sidecar) into `dir`; returns the copy's path.
+    static func copyDigest(to dir: String, withSidecar: Bool = true) throws -> String {
+        let path = dir + "/" + (Clean.firstDigestKey as NSString).lastPathComponent
+        try FileManager.default.copyItem(atPath: Clean.firstDigestPath, toPath: path)
+        if withSidecar {
+            try FileManager.default.copyItem(atPath: Clean.firstDigestPath + ".metadata.json", toPath: path + ".metadata.json")
+        }
+        return path
+    }
+
+    @Test("reads the signature and algorithm from a head-object sidecar")
+    func readsSidecar() throws {
+        let found = DigestMetadata.signature(forDigestAt: Clean.firstDigestPath)
+        #expect(found.problem == nil)
+        let signature = try #require(found.signature)
+        #expect(signature.hex == (try Self.sidecarHex()))
+        #expect(signature.algorithm == "SHA256withRSA")
+        #expect(signature.source == .sidecar)
+    }
+
+    @Test("a digest without sidecar or attributes has no signature and no problem")
+    func nothing() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir, withSidecar: false)
+            let found = DigestMetadata.signature(forDigestAt: path)
+            #expect(found.signature == nil)
+            #expect(found.problem == nil)
+        }
+    }
+
+    @Test("a sidecar with the metadata at the top level is accepted")
+    func flatSidecar() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir, withSidecar: false)
+            try TestSupport.write(#"{"signature": "abcd"}"#, to: path + ".metadata.json")
+            let found = DigestMetadata.signature(forDigestAt: path)
+            #expect(found.signature == DigestSignature(hex: "abcd", algorithm: nil, source: .sidecar))
+        }
+    }
+
+    @Test("a malformed sidecar reports a problem naming it", arguments: [
+        "", "not json", "[1, 2]", "\"text\"", #"{"Metadata": {}}"#, #"{"Metadata": {"signature": 42}}"#,
+        #"{"ContentLength": 620}"#, #"{"Metadata": {"signature": "ab"}, "Metadata": {"signature": "cd"}}"#,
+    ])
+    func malformedSidecar(text: String) throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir, withSidecar: false)
+            try TestSupport.write(text, to: path + ".metadata.json")
+            let found = DigestMetadata.signature(forDigestAt: path)
+            #expect(found.signature == nil)
+            #expect(found.problem?.contains(path + ".metadata.json") == true)
+        }
+    }
+
+    @Test("a sidecar over the size limit reports a problem")
+    func oversizedSidecar() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir, withSidecar: false)
+            let padding = String(repeating: " ", count: DigestMetadata.maximumSidecarSize)
+            try TestSupport.write(#"{"Metadata": {"signature": "ab"}}"# + padding, to: path + ".metadata.json")
+            let found = DigestMetadata.signature(forDigestAt: path)
+            #expect(found.signature == nil)
+            #expect(found.problem != nil)
+        }
+    }
+
+    @Test("user.signature and user.signature-algorithm win over a sidecar, trimmed",
+          .enabled(if: TestSupport.extendedAttributeBase != nil, "the temporary file system refuses user.* extended attributes"))
+    func extendedAttributesWin() throws {
+        try TestSupport.withTemporaryDirectory(in: TestSupport.extendedAttributeBase) { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir)
+            let hex = try Self.sidecarHex()
+            try TestSupport.setExtendedAttribute("user.signature", "  " + hex.uppercased() + "\n", path: path)
+            try TestSupport.setExtendedAttribute("user.signature-algorithm", "SHA256withRSA\n", path: path)
+            let found = DigestMetadata.signature(forDigestAt: path)
+            #expect(found.problem == nil)
+            #expect(found.signature == DigestSignature(hex: hex.uppercased(), algorithm: "SHA256withRSA", source: .extendedAttribute))
+        }
+    }
+
+    @Test("an xattr signature wins even over a malformed sidecar, and needs no algorithm attribute",
+          .enabled(if: TestSupport.extendedAttributeBase != nil, "the temporary file system refuses user.* extended attributes"))
+    func extendedAttributeWithoutAlgorithm() throws {
+        try TestSupport.withTemporaryDirectory(in: TestSupport.extendedAttributeBase) { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir, withSidecar: false)
+            try TestSupport.write("not json", to: path + ".metadata.json")
+            try TestSupport.setExtendedAttribute("user.signature", "abcdef", path: path)
+            let found = DigestMetadata.signature(forDigestAt: path)
+            #expect(found.problem == nil)
+            #expect(found.signature == DigestSignature(hex: "abcdef", algorithm: nil, source: .extendedAttribute))
+        }
+    }
+
+    @Test("the xattr signature verifies the digest with the vector's key",
+          .enabled(if: TestSupport.extendedAttributeBase != nil, "the temporary file system refuses user.* extended attributes"))
+    func extendedAttributeSignatureVerifies() throws {
+        try TestSupport.withTemporaryDirectory(in: TestSupport.extendedAttributeBase) { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir, withSidecar: false)
+            try TestSupport.setExtendedAttribute("user.signature", try Self.sidecarHex(), path: path)
+            let signature = try #require(DigestMetadata.signature(forDigestAt: path).signature)
+            let key = try #require(try PublicKeyStore(sources: [PublicKeySource(path: Clean.keyFile)]).keys.first)
+            let digest = try DigestFile(compressed: try TestSupport.bytes(atPath: path))
+            #expect(key.verifies(signature: TestSupport.unhex(signature.hex), over: digest.stringToSign))
+        }
+    }
+}
+
+@Suite("ExtendedAttributes")
+struct ExtendedAttributesTests {
+    @Test("an absent attribute, or a missing file, reads as nil")
+    func absent() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            try TestSupport.write("x", to: dir + "/file")
+            #expect(ExtendedAttributes.value(named: "user.signature", path: dir + "/file") == nil)
+            #expect(ExtendedAttributes.value(named: "user.signature", path: dir + "/absent") == nil)
+        }
+    }
+
+    @Test("reads a small attribute exactly, an empty one as empty text",
+          .enabled(if: TestSupport.extendedAttributeBase != nil, "the temporary file system refuses user.* extended attributes"))
+    func small() throws {
+        try TestSupport.withTemporaryDirectory(in: TestSupport.extendedAttributeBase) { (dir: String) throws in
+            let path = dir + "/file"
+            try TestSupport.write("x", to: path)
+            try TestSupport.setExtendedAttribute("user.signature", "0123abcd", path: path)
+            try TestSupport.setExtendedAttribute("user.empty", "", path: path)
+            #expect(ExtendedAttributes.value(named: "user.signature", path: path) == "0123abcd")
+            #expect(ExtendedAttributes.value(named: "user.empty", path: path) == "")
+            #expect(ExtendedAttributes.value(named: "user.other", path: path) == nil)
+        }
+    }
+
+    @Test("reads an attribute larger than the first 4 KiB buffer",
+          .enabled(if: TestSupport.largeExtendedAttributeBase != nil, "no temporary file system keeps 20 KB extended attributes"))
+    func large() throws {
+        try TestSupport.withTemporaryDirectory(in: TestSupport.largeExtendedAttributeBase) { (dir: String) throws in
+            let path = dir + "/file"
+            try TestSupport.write("x", to: path)
+            let value = String(repeating: "0123456789abcdef", count: 1000)  // 16,000 bytes
+            try TestSupport.setExtendedAttribute("user.signature", value, path: path)
+            #expect(ExtendedAttributes.value(named: "user.signature", path: path) == value)
+            // Beyond the reader's limit the value is not read at all.
+            #expect(ExtendedAttributes.value(named: "user.signature", path: path, limit: 8192) == nil)
+        }
+    }
+}

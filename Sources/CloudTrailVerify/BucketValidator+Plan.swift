@@ -9,6 +9,10 @@ extension BucketValidator {
             var files: [BucketInventory.DigestOnDisk]
             /// The chain as the report describes it (found span still empty).
             var report: ValidationReport.Chain
+            /// Digests must reach this time (trail status or `--expect-digests-through`).
+            var expectedThrough: Date?
+            /// The earlier run's record for this chain.
+            var checkpoint: ValidationCheckpoint.Entry?
         }
 
         var bucket: String
@@ -16,10 +20,31 @@ extension BucketValidator {
         var keys: PublicKeyStore
         var chains: [Chain]
         var inputs: ValidationReport.Inputs
+        var notices: [String]
+        var checkpoint: ValidationCheckpoint?
     }
 
     func makePlan() throws(CloudTrailVerifyError) -> Plan {
         let trail = try options.trailARN.map { (text) throws(CloudTrailVerifyError) in try TrailARN(text) }
+        if let trail, let problem = TrailConfiguration.validateTrailName(trail.name) {
+            throw CloudTrailVerifyError(.invalidArgument, "not a valid trail name: \(problem)", path: "--trail-arn", found: trail.name)
+        }
+        var notices: [String] = []
+        var trails: [TrailConfiguration] = []
+        for file in options.trailFiles {
+            trails += try TrailConfiguration.load(path: file)
+        }
+        if !options.trailFiles.isEmpty && trails.isEmpty {
+            throw CloudTrailVerifyError(.invalidArgument, "the trail file lists no trails", path: options.trailFiles.joined(separator: ", "))
+        }
+        for configuration in trails where !configuration.logFileValidationEnabled {
+            notices.append("trail \(configuration.arn) has log file validation disabled now: CloudTrail is writing no digests for it, so nothing it delivers from now on can be proven")
+        }
+        let trailStatus = try options.trailStatusFile.map { (path) throws(CloudTrailVerifyError) in try TrailStatus.load(path: path) }
+        let checkpoint = try options.checkpointFile.flatMap { (path) throws(CloudTrailVerifyError) in try ValidationCheckpoint.load(path: path) }
+        if options.incremental && options.checkpointFile == nil {
+            throw CloudTrailVerifyError(.invalidArgument, "--incremental needs --checkpoint FILE", path: "--incremental")
+        }
         if let start = options.window.start, let end = options.window.end, start > end {
             throw CloudTrailVerifyError(.invalidArgument, "start time is after end time", path: "--start-time",
                                         expected: "at or before \(CloudTrailTime.display(end))",
@@ -42,6 +67,13 @@ extension BucketValidator {
         let keys = try PublicKeyStore(sources: options.publicKeys)
         let inventory = try BucketInventory.scan(root: options.root, order: options.listingOrder)
         let prefix = options.s3Prefix.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.flatMap { $0.isEmpty ? nil : $0 }
+        func matchesTrailFile(_ identity: ChainIdentity) -> TrailConfiguration? {
+            trails.first { configuration in
+                identity.trailName == configuration.name && identity.homeRegion == configuration.homeRegion
+                    && (configuration.isOrganizationTrail || identity.accountID == configuration.arn.accountID)
+                    && (prefix != nil || identity.prefix == configuration.prefix.flatMap { $0.isEmpty ? nil : $0 })
+            }
+        }
 
         let selected = inventory.chains.keys.filter { identity in
             if let prefix, identity.prefix != prefix { return false }
@@ -52,6 +84,7 @@ extension BucketValidator {
                 // An organization trail's digests carry member accounts, not the owner's.
                 if identity.organizationID == nil, identity.accountID != trail.accountID { return false }
             }
+            if !trails.isEmpty, matchesTrailFile(identity) == nil { return false }
             return true
         }.sorted()
         guard !selected.isEmpty else {
@@ -59,7 +92,7 @@ extension BucketValidator {
                 throw CloudTrailVerifyError(.noDigestsFound, "no CloudTrail digest files under it", path: options.root,
                                             expected: "[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/*.json.gz")
             }
-            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches --s3-prefix, --trail-arn, --account-id or --region",
+            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches --s3-prefix, --trail-arn, --trail, --account-id or --region",
                                         path: options.root,
                                         found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "))
         }
@@ -69,8 +102,11 @@ extension BucketValidator {
                                         found: keys.regions.isEmpty ? "none" : keys.regions.sorted().joined(separator: ", "))
         }
         let bucket: String
+        let trailBuckets = Set(trails.map(\.bucket))
         if let given = options.bucket {
             bucket = given
+        } else if trailBuckets.count == 1, let named = trailBuckets.first {
+            bucket = named
         } else {
             bucket = try Self.discoverBucket(selected.map { inventory.chains[$0]! }, inventory: inventory)
         }
@@ -82,6 +118,28 @@ extension BucketValidator {
         folders[bucket] = options.root
         let roots = BucketRoots(folders)
 
+        // What the trail status (or --expect-digests-through) says must be on disk: one trail's word.
+        var expectation = options.expectDigestsThrough
+        if let trailStatus {
+            let trailsSelected = Set(selected.filter { !$0.isBackfill }.map { "\($0.trailName)@\($0.homeRegion)" })
+            if trailsSelected.count > 1 && trail == nil && trails.count != 1 {
+                throw CloudTrailVerifyError(.invalidArgument, "a trail status is one trail's, but ROOT holds several trails; name it with --trail-arn or --trail",
+                                            path: options.trailStatusFile, found: trailsSelected.sorted().joined(separator: ", "))
+            }
+            if let latest = trailStatus.latestDigestDeliveryTime {
+                expectation = max(expectation ?? latest, latest)
+            } else {
+                notices.append("the trail status has no LatestDigestDeliveryTime: the newest digests cannot be checked for deletion")
+            }
+            if !trailStatus.isLogging {
+                notices.append("the trail status says the trail is not logging\(trailStatus.stopLoggingTime.map { " (stopped \(CloudTrailTime.display($0)))" } ?? "")")
+            }
+        }
+        if let end = options.window.end, let expected = expectation {
+            // Past the window's end (and the hour after it whose digest is read) nothing is expected.
+            expectation = min(expected, end.addingTimeInterval(3600))
+        }
+
         var chains: [Plan.Chain] = []
         for identity in selected {
             let files = inventory.chains[identity]!
@@ -92,16 +150,19 @@ extension BucketValidator {
                 return CloudTrailTime.display(digest.digestStartTime)
             }
             let newestEnd = admitted.last.flatMap { DigestChain.date(fromCode: $0.timestampCode) }.map(CloudTrailTime.display)
-            let report = ValidationReport.Chain(
+            var report = ValidationReport.Chain(
                 id: identity.id, trailName: identity.trailName,
-                trailArn: trail.map { $0.description } ?? identity.trailARN,
+                trailArn: trail.map { $0.description } ?? matchesTrailFile(identity).map { $0.arn.description } ?? identity.trailARN,
                 accountId: identity.accountID, organizationId: identity.organizationID, region: identity.region,
                 homeRegion: identity.homeRegion, s3Prefix: identity.prefix, bucket: bucket, backfill: identity.isBackfill,
                 digestFilesOnDisk: files.count,
                 requestedStart: options.window.start.map(CloudTrailTime.display) ?? oldestStart ?? "the oldest digest",
                 requestedEnd: options.window.end.map(CloudTrailTime.display) ?? newestEnd ?? "the newest digest",
                 foundStart: nil, foundEnd: nil)
-            chains.append(Plan.Chain(identity: identity, files: files, report: report))
+            let expectedThrough = identity.isBackfill ? nil : expectation
+            report.expectedThrough = expectedThrough.map(CloudTrailTime.display)
+            chains.append(Plan.Chain(identity: identity, files: files, report: report, expectedThrough: expectedThrough,
+                                     checkpoint: checkpoint?.chains[identity.id]))
         }
         if options.window.start != nil || options.window.end != nil,
            chains.allSatisfy({ chain in !chain.files.contains { options.window.admits(keyTimestamp: $0.timestampCode) } }) {
@@ -115,7 +176,8 @@ extension BucketValidator {
             publicKeyFiles: keys.files, startTime: options.window.start.map(CloudTrailTime.display),
             endTime: options.window.end.map(CloudTrailTime.display), trailArn: trail?.description,
             accountId: options.accountID, regions: options.regions)
-        return Plan(bucket: bucket, roots: roots, keys: keys, chains: chains, inputs: inputs)
+        return Plan(bucket: bucket, roots: roots, keys: keys, chains: chains, inputs: inputs, notices: notices,
+                    checkpoint: checkpoint)
     }
 
     /// The bucket name the digests give, read from the newest readable digest of each chain.

@@ -46,10 +46,17 @@ public struct BucketValidator: Sendable {
         // For the coverage check: every log location any digest lists, and what each scope's chains span.
         var listed: Set<Int> = []
         var spans: [CoverageScanner.Scope: CoverageScanner.Span] = [:]
+        var newestValid: [String: ValidationReport.DigestEntry] = [:]
+        for notice in plan.notices { sink(.notice(notice)) }
 
         for chain in plan.chains {
-            let walkChain = DigestChain(identity: chain.identity, bucket: plan.bucket, files: chain.files,
+            var walkChain = DigestChain(identity: chain.identity, bucket: plan.bucket, files: chain.files,
                                         roots: roots, keys: plan.keys, window: options.window)
+            let checkpointLocation = chain.checkpoint.flatMap { Self.location(ofURI: $0.digestS3Uri) }
+            if let entry = chain.checkpoint, let location = checkpointLocation {
+                walkChain.checkpoint = (location, entry.digestSHA256)
+                walkChain.incremental = options.incremental
+            }
             var started = chain.report
             sink(.chainStarted(started))
             var walker = DigestChain.Walker(walkChain)
@@ -82,7 +89,21 @@ public struct BucketValidator: Sendable {
                     }
                     flush()
                 }
-                while let step = walker.nextStep() {
+                // Digests CloudTrail says it delivered after the newest one on disk: the tail was cut.
+                for entry in Self.truncatedTail(chain, window: options.window, bucket: plan.bucket) {
+                    enqueue(.digest(entry))
+                }
+                while var step = walker.nextStep() {
+                    if step.digest.status == .valid, step.digest.inferred != true, newestValid[chain.identity.id] == nil {
+                        newestValid[chain.identity.id] = step.digest
+                    }
+                    if step.isCheckpointStop {
+                        started.incrementalFrom = step.digest.s3Uri
+                    }
+                    if options.explainGaps, let gap = step.gap {
+                        step.gap = Self.explain(gap, scope: CoverageScanner.Scope(chain.identity), root: options.root,
+                                                bucket: plan.bucket, trailName: chain.identity.trailName)
+                    }
                     enqueue(.digest(step.digest))
                     step.inferredMissing.forEach { enqueue(.digest($0)) }
                     if options.checkCoverage {
@@ -123,12 +144,33 @@ public struct BucketValidator: Sendable {
                     flush()
                 }
                 while inFlight > 0 { await waitForOne() }
+                // The checkpointed digest, if the walk never came to it, must still be there as recorded.
+                if let entry = chain.checkpoint, let location = checkpointLocation, !walker.visited(location) {
+                    if let finding = Self.checkCheckpoint(entry, location: location, roots: roots, chainID: chain.identity.id) {
+                        enqueue(.digest(finding))
+                    }
+                }
             }
             flush()
             started.foundStart = foundStart.map(CloudTrailTime.display)
             started.foundEnd = foundEnd.map(CloudTrailTime.display)
             counter.take(.chainFinished(started))
             sink(.chainFinished(started))
+        }
+
+        if let path = options.checkpointFile {
+            var checkpoint = plan.checkpoint ?? ValidationCheckpoint()
+            let now = CloudTrailTime.display(Date())
+            for (chainID, entry) in newestValid {
+                guard let sha256 = entry.sha256, let end = entry.digestEndTime else { continue }
+                // Never move a checkpoint backwards: an incremental run's newest digest is at least as new.
+                if let old = checkpoint.chains[chainID], old.digestEndTime > end { continue }
+                checkpoint.chains[chainID] = ValidationCheckpoint.Entry(
+                    digestS3Uri: entry.s3Uri, digestEndTime: end, digestSHA256: sha256, signatureSHA256: nil, recordedAt: now)
+            }
+            try checkpoint.write(to: path)
+            let notice = "checkpoint written to \(path): the newest valid digest of \(newestValid.count) chain(s)"
+            sink(.notice(notice))
         }
 
         if options.checkCoverage {
@@ -148,6 +190,76 @@ public struct BucketValidator: Sendable {
         return (plan.inputs, counter.summary)
     }
 
+    static func location(ofURI uri: String) -> S3Location? {
+        guard uri.hasPrefix("s3://") else { return nil }
+        let rest = uri.dropFirst(5)
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        return S3Location(bucket: String(rest[..<slash]), key: String(rest[rest.index(after: slash)...]))
+    }
+
+    /// Inferred digests between the newest on disk and what CloudTrail says it delivered.
+    static func truncatedTail(_ chain: Plan.Chain, window: TimeWindow, bucket: String) -> [ValidationReport.DigestEntry] {
+        guard let expected = chain.expectedThrough,
+              let newest = chain.files.last(where: { window.admits(keyTimestamp: $0.timestampCode) }),
+              let newestKey = DigestObjectKey(newest.key) else { return [] }
+        let hours = Int((expected.timeIntervalSince(newestKey.timestamp) / 3600).rounded(.down))
+        guard hours >= 1 else { return [] }
+        let source = chain.report.expectedThrough ?? CloudTrailTime.display(expected)
+        return (1...min(hours, DigestChain.maximumInferredRun)).reversed().map { step in
+            let end = newestKey.timestamp.addingTimeInterval(3600 * Double(step))
+            return ValidationReport.DigestEntry(
+                s3Uri: S3Location(bucket: bucket, key: newestKey.replacingTimestamp(with: end)).uri,
+                status: .missing, reason: .notFound,
+                message: "not found: CloudTrail delivered digests through \(source), but the newest on disk ends \(CloudTrailTime.display(newestKey.timestamp)); a digest ending about \(CloudTrailTime.display(end)) is missing (the chain's tail was cut)",
+                chain: chain.identity.id, digestStartTime: nil, digestEndTime: CloudTrailTime.display(end),
+                publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil, inferred: true)
+        }
+    }
+
+    /// A checkpointed digest the walk did not reach: still there, and still the same bytes?
+    static func checkCheckpoint(_ entry: ValidationCheckpoint.Entry, location: S3Location, roots: BucketRoots,
+                                chainID: String) -> ValidationReport.DigestEntry? {
+        var finding = ValidationReport.DigestEntry(
+            s3Uri: entry.digestS3Uri, status: .missing, reason: .notFound,
+            message: "not found: the checkpoint recorded it on \(entry.recordedAt), and it is gone",
+            chain: chainID, digestStartTime: nil, digestEndTime: entry.digestEndTime,
+            publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil)
+        guard case .success(let path) = roots.path(for: location), RegularFile.isRegular(path) else { return finding }
+        switch DigestChain.read(path) {
+        case .failure(let problem):
+            finding.status = .invalid
+            finding.reason = .checkpointMismatch
+            finding.message = "differs from the digest the checkpoint recorded: \(problem.message)"
+            return finding
+        case .success(let digest):
+            guard digest.sha256 != entry.digestSHA256 else { return nil }
+            finding.status = .invalid
+            finding.reason = .checkpointMismatch
+            finding.sha256 = digest.sha256
+            finding.message = "differs from the digest the checkpoint recorded (SHA-256 \(entry.digestSHA256), found \(digest.sha256))"
+            return finding
+        }
+    }
+
+    /// Looks in the logs delivered around a gap for the events that explain it.
+    static func explain(_ gap: ValidationReport.Gap, scope: CoverageScanner.Scope, root: String, bucket: String,
+                        trailName: String) -> ValidationReport.Gap {
+        guard let start = CloudTrailTime.parse(gap.start), let end = CloudTrailTime.parse(gap.end) else { return gap }
+        let from = start.addingTimeInterval(-GapExplainer.margin)
+        let to = max(start, end).addingTimeInterval(GapExplainer.margin)
+        let paths = CoverageScanner.logFiles(root: root, scope: scope, from: from, to: to)
+        var explained = gap
+        explained.explanations = GapExplainer.explain(logFiles: paths, gapStart: start, gapEnd: end, trailName: trailName).map {
+            var explanation = $0
+            if explanation.logFile.hasPrefix(root + "/") {
+                explanation.logFile = S3Location(bucket: bucket, key: String(explanation.logFile.dropFirst(root.count + 1))).uri
+            }
+            return explanation
+        }
+        explained.explained = !(explained.explanations ?? []).isEmpty
+        return explained
+    }
+
     /// Tallies the summary while events stream past.
     private struct SummaryCounter {
         let strict: Bool
@@ -156,6 +268,9 @@ public struct BucketValidator: Sendable {
         var gaps = 0
         var notes = 0
         var warnings = 0
+        /// Logs delivered during a gap: not valid, but not a failure unless strict.
+        var logsDuringGaps = 0
+        var unexplainedGaps = 0
 
         init(strict: Bool) { self.strict = strict }
 
@@ -165,17 +280,20 @@ public struct BucketValidator: Sendable {
             case .logFile(let entry):
                 logFiles.add(entry.status)
                 if entry.note != nil { notes += 1 }
-                if entry.reason == .deliveredDuringGap { warnings += 1 }
-            case .gap: gaps += 1
-            case .chainStarted, .chainFinished, .coverage: break
+                if entry.reason == .deliveredDuringGap { warnings += 1; logsDuringGaps += 1 }
+            case .gap(let gap):
+                gaps += 1
+                if gap.explained == false { warnings += 1; unexplainedGaps += 1 }
+            case .chainStarted, .chainFinished, .coverage, .notice: break
             }
         }
 
         var summary: ValidationReport.Summary {
             // Logs delivered during a gap cannot be proven, as expected while validation was off:
             // a warning, unless the caller asked for strictness.
-            let tolerated = strict ? 0 : warnings
-            let allValid = digests.total == digests.valid && logFiles.total - tolerated == logFiles.valid
+            let allValid = digests.total == digests.valid
+                && logFiles.total - (strict ? 0 : logsDuringGaps) == logFiles.valid
+                && (!strict || unexplainedGaps == 0)
             return ValidationReport.Summary(digests: digests, logFiles: logFiles, gaps: gaps, notes: notes,
                                             warnings: warnings, result: allValid ? "valid" : "invalid",
                                             exitCode: allValid ? 0 : 1)

@@ -56,6 +56,27 @@ struct CoverageScanner {
     let bucket: String
     let window: TimeWindow
 
+    /// Local paths of the log files of `scope` delivered between `from` and `to` (by their names),
+    /// reading only the day folders in that range.
+    static func logFiles(root: String, scope: Scope, from: Date, to: Date) -> [String] {
+        var paths: [String] = []
+        var day = CloudTrailTime.parse(String(CloudTrailTime.display(from).prefix(10)))!
+        while day <= to {
+            let text = CloudTrailTime.display(day)
+            let folder = "\(scope.folder)/\(text.prefix(4))/\(text.dropFirst(5).prefix(2))/\(text.dropFirst(8).prefix(2))"
+            try? DirectoryWalker.walk(root + "/" + folder) { entry in
+                guard !entry.isSymbolicLink else { return }
+                let key = folder + "/" + entry.relativePath
+                let log = LogObjectKey(key: key, accountID: scope.accountID, region: scope.region)
+                if let delivered = log.deliveryTime, delivered >= from.addingTimeInterval(-60), delivered <= to {
+                    paths.append(root + "/" + key)
+                }
+            }
+            day = day.addingTimeInterval(86_400)
+        }
+        return paths.sorted()
+    }
+
     /// Reports each unreferenced log of `scope` to `emit`, then returns the scope's coverage.
     func scan(_ scope: Scope, span: Span, listed: Set<Int>, emit: (ValidationReport.LogFileEntry) -> Void)
         -> ValidationReport.Coverage? {

@@ -14,6 +14,10 @@ struct DigestChain {
     let roots: BucketRoots
     let keys: PublicKeyStore
     let window: TimeWindow
+    /// The digest an earlier run verified (`--checkpoint`), and its content hash then.
+    var checkpoint: (location: S3Location, sha256: String)? = nil
+    /// Stop the walk at ``checkpoint`` when it is still intact (`--incremental`).
+    var incremental = false
 
     /// A log file a valid digest vouches for, waiting to be hashed.
     struct LogCheck: Sendable {
@@ -35,6 +39,8 @@ struct DigestChain {
         var inferredMissing: [ValidationReport.DigestEntry] = []
         /// Every log location the digest lists, whatever its verdict: those are not "unreferenced".
         var listedLogs: [S3Location] = []
+        /// The checkpointed digest where an incremental walk stops.
+        var isCheckpointStop = false
     }
 
     /// Longest run of deleted digests that is spelled out hour by hour; a hostile key
@@ -83,6 +89,10 @@ struct DigestChain {
         private var predecessorClaims: [S3Location: String] = [:]
         private var oldestVisitedCode: UInt64 = .max
         private var offChainQueue: [BucketInventory.DigestOnDisk]?
+        private var stopped = false
+
+        /// Whether the walk judged this location (by link, listing or as an off-chain file).
+        func visited(_ location: S3Location) -> Bool { visited.contains(location) }
 
         init(_ chain: DigestChain) {
             self.chain = chain
@@ -119,13 +129,23 @@ struct DigestChain {
         }
 
         private mutating func nextChainStep() -> Step? {
-            guard let current = next else { return nil }
+            guard !stopped, let current = next else { return nil }
             if let start = chain.window.start, lastStart < start { return nil }
             visited.insert(current.location)
             let uri = current.location.uri
             let chainID = chain.identity.id
-            let judgement = chain.judge(current, successor: successor)
+            var judgement = chain.judge(current, successor: successor)
             let digest = judgement.digest
+            var reachedCheckpoint = false
+            if let checkpoint = chain.checkpoint, checkpoint.location == current.location, let digest {
+                if digest.sha256 != checkpoint.sha256 {
+                    judgement.status = .invalid
+                    judgement.reason = .checkpointMismatch
+                    judgement.message = "differs from the digest the checkpoint recorded (SHA-256 \(checkpoint.sha256), found \(digest.sha256))"
+                } else if chain.incremental, judgement.status == .valid {
+                    reachedCheckpoint = true
+                }
+            }
             if let code = current.timestampCode { oldestVisitedCode = min(oldestVisitedCode, code) }
             if let digest {
                 contentOwners[digest.sha256] = contentOwners[digest.sha256] ?? uri
@@ -139,7 +159,20 @@ struct DigestChain {
                 digestEndTime: digest.map { CloudTrailTime.display($0.digestEndTime) },
                 publicKeyFingerprint: digest?.publicKeyFingerprint,
                 signatureSource: judgement.signatureSource,
-                logFileCount: digest?.logFiles.count))
+                logFileCount: digest?.logFiles.count, sha256: digest?.sha256))
+
+            if reachedCheckpoint {
+                // Verified, with its logs, by the run that wrote the checkpoint: the walk ends here.
+                step.digest.message = "verified by an earlier run (checkpoint); the walk stops here and its logs are not read again"
+                step.listedLogs = digest?.logFiles.map(\.location) ?? []
+                if let digest {
+                    step.found = (max(digest.digestStartTime, chain.window.start ?? .distantPast),
+                                  min(digest.digestEndTime, chain.window.end ?? .distantFuture))
+                }
+                step.isCheckpointStop = true
+                stopped = true
+                return step
+            }
 
             if let digest {
                 step.listedLogs = digest.logFiles.map(\.location)
@@ -264,12 +297,12 @@ struct DigestChain {
         entry.digestEndTime = CloudTrailTime.display(digest.digestEndTime)
         entry.publicKeyFingerprint = digest.publicKeyFingerprint
         entry.logFileCount = digest.logFiles.count
-        if digest.digestS3Bucket != bucket || digest.digestS3Object != file.key {
-            entry.reason = .moved
-            entry.message = "has been moved from its original location s3://\(digest.digestS3Bucket)/\(digest.digestS3Object): a copy stored under another name, off the chain"
-        } else if let owner = contentOwners[digest.sha256] {
+        if let owner = contentOwners[digest.sha256] {
             entry.reason = .duplicate
             entry.message = "off the chain: the same bytes as \(owner)"
+        } else if digest.digestS3Bucket != bucket || digest.digestS3Object != file.key {
+            entry.reason = .moved
+            entry.message = "has been moved from its original location s3://\(digest.digestS3Bucket)/\(digest.digestS3Object): a copy stored under another name, off the chain"
         } else if let previous = digest.previousLocation, let claimant = predecessorClaims[previous] {
             entry.reason = .fork
             entry.message = "off the chain: claims the same predecessor \(previous.uri) as \(claimant) (a forked chain)"

@@ -5,6 +5,8 @@
 /// ``BucketValidator/run(_:)`` streams these, so a bucket of any size is reported in
 /// bounded memory; ``BucketValidator/run()`` collects them into a ``ValidationReport``.
 public enum ValidationEvent: Sendable, Equatable {
+    /// Before everything: something to know about the run as a whole.
+    case notice(String)
     case chainStarted(ValidationReport.Chain)
     case digest(ValidationReport.DigestEntry)
     case logFile(ValidationReport.LogFileEntry)

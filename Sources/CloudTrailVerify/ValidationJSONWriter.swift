@@ -16,6 +16,7 @@ public final class ValidationJSONWriter {
     private var gaps: [ValidationReport.Gap] = []
     private var chains: [ValidationReport.Chain] = []
     private var coverage: [ValidationReport.Coverage] = []
+    private var notices: [String] = []
     private var finished = false
 
     /// - Parameter output: receives the report's bytes in order.
@@ -56,6 +57,7 @@ public final class ValidationJSONWriter {
         case .gap(let gap): gaps.append(gap)
         case .chainFinished(let chain): chains.append(chain)
         case .coverage(let scope): coverage.append(scope)
+        case .notice(let text): notices.append(text)
         }
     }
 
@@ -80,6 +82,7 @@ public final class ValidationJSONWriter {
         tail += Data("  \"gaps\" : ".utf8) + list(gaps) + Data(",\n".utf8)
         tail += Data("  \"chains\" : ".utf8) + list(chains) + Data(",\n".utf8)
         tail += Data("  \"coverage\" : ".utf8) + list(coverage) + Data(",\n".utf8)
+        tail += Data("  \"notices\" : ".utf8) + list(notices) + Data(",\n".utf8)
         tail += Data("  \"inputs\" : ".utf8) + encode(inputs) + Data(",\n".utf8)
         tail += Data("  \"summary\" : ".utf8) + encode(summary) + Data("\n}\n".utf8)
         output(tail)

@@ -25,6 +25,18 @@ public struct ValidationOptions: Sendable {
     public var strict: Bool = false
     /// Look for log files that no digest lists (`unreferenced`).
     public var checkCoverage: Bool = true
+    /// Search the logs around each gap for the events that explain it.
+    public var explainGaps: Bool = true
+    /// `describe-trails` / `get-trail` output: which trails to validate, and their bucket and prefix.
+    public var trailFiles: [String] = []
+    /// `get-trail-status` output: digests delivered after the newest one on disk are missing (tail truncation).
+    public var trailStatusFile: String?
+    /// The same expectation given directly: digests must reach this time.
+    public var expectDigestsThrough: Date?
+    /// Read, compare with, and update this record of the newest verified digest per chain.
+    public var checkpointFile: String?
+    /// With ``checkpointFile``: stop each chain's walk at its checkpointed digest.
+    public var incremental: Bool = false
     /// The order folder entries are visited in; tests shuffle it to prove findings do not depend on it.
     var listingOrder: DirectoryWalker.Order = .asListed
 

@@ -3,7 +3,7 @@ extension ValidationReport {
     public var events: [ValidationEvent] {
         let logsByDigest = Dictionary(grouping: logFiles, by: \.digest)
         let gapsByDigest = Dictionary(grouping: gaps, by: \.newerDigest)
-        var events: [ValidationEvent] = []
+        var events: [ValidationEvent] = notices.map(ValidationEvent.notice)
         for chain in chains {
             var started = chain
             started.foundStart = nil
@@ -32,6 +32,7 @@ struct ValidationReportCollector {
     private(set) var logFiles: [ValidationReport.LogFileEntry] = []
     private(set) var gaps: [ValidationReport.Gap] = []
     private(set) var coverage: [ValidationReport.Coverage] = []
+    private(set) var notices: [String] = []
 
     mutating func take(_ event: ValidationEvent) {
         switch event {
@@ -41,6 +42,7 @@ struct ValidationReportCollector {
         case .gap(let gap): gaps.append(gap)
         case .chainFinished(let chain): chains.append(chain)
         case .coverage(let scope): coverage.append(scope)
+        case .notice(let text): notices.append(text)
         }
     }
 }

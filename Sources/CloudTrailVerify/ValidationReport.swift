@@ -39,6 +39,10 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         /// The span the valid digests cover, clipped to the time window (the AWS CLI's "Results found for").
         public var foundStart: String?
         public var foundEnd: String?
+        /// With `--incremental`: the checkpointed digest the walk stopped at (verified by an earlier run).
+        public var incrementalFrom: String? = nil
+        /// What CloudTrail says it delivered digests through (`--trail-status`, `--expect-digests-through`).
+        public var expectedThrough: String? = nil
     }
 
     public struct DigestEntry: Sendable, Codable, Equatable {
@@ -54,8 +58,10 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var signatureSource: DigestSignature.Source?
         public var logFileCount: Int?
         /// `true` for a missing digest whose name is inferred from the chain's hourly cadence
-        /// (a run of deleted digests), rather than read from a link.
+        /// (a run of deleted digests, or digests CloudTrail says it delivered after the newest on disk).
         public var inferred: Bool?
+        /// Hex SHA-256 of the uncompressed digest, when it could be read.
+        public var sha256: String?
     }
 
     public struct LogFileEntry: Sendable, Codable, Equatable {
@@ -80,6 +86,10 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var end: String
         public var olderDigest: String
         public var newerDigest: String
+        /// The events in the logs around the gap that explain it (StopLogging, UpdateTrail…), oldest first.
+        public var explanations: [GapExplanation]? = nil
+        /// `false` when no such event was found: the gap is unexplained, itself a finding.
+        public var explained: Bool? = nil
     }
 
     /// What the log folder of one account and region holds against what the digests list.
@@ -145,7 +155,8 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var gaps: Int
         /// Logs that are valid but carry a note (e.g. stored uncompressed).
         public var notes: Int
-        /// Findings that do not fail the run on their own (logs delivered during a gap), unless `--strict`.
+        /// Findings that do not fail the run on their own (logs delivered during a gap, unexplained gaps),
+        /// unless `--strict`.
         public var warnings: Int
         /// `valid` when every digest and log file in range is valid.
         public var result: String
@@ -165,6 +176,8 @@ public struct ValidationReport: Sendable, Codable, Equatable {
     public var gaps: [Gap]
     /// One entry per log folder checked for unreferenced files.
     public var coverage: [Coverage] = []
+    /// Things to know that are not about one file: a trail whose validation is off now, a checkpoint written.
+    public var notices: [String] = []
     public var summary: Summary
 
     /// Whether everything in range proved valid.

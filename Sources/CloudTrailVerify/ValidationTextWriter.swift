@@ -31,6 +31,8 @@ public struct ValidationTextWriter: Sendable {
             }
         }
         switch event {
+        case .notice(let text):
+            writes.append(.init(stream: .standardError, text: "Note: \(text)\n\n"))
         case .chainStarted(let chain):
             backfill = chain.backfill
             digestCounts = .init()
@@ -50,8 +52,17 @@ public struct ValidationTextWriter: Sendable {
             if log.note != nil { notes += 1 }
             status("Log file\t\(log.s3Uri)\t\(Self.statusText(log.status, log.message))", problem: log.status != .valid)
         case .gap(let gap):
-            status("\(backfill ? "(backfill) " : "")No log files were delivered by CloudTrail between \(gap.start) and \(gap.end)",
-                   problem: true)
+            var line = "\(backfill ? "(backfill) " : "")No log files were delivered by CloudTrail between \(gap.start) and \(gap.end)"
+            // The AWS CLI stops at the line above; what explains the gap follows, indented.
+            for explanation in gap.explanations ?? [] {
+                line += "\n\tExplained by \(explanation.eventName) (\(explanation.meaning)) at \(explanation.eventTime)"
+                    + " by \(explanation.userArn ?? "an unknown identity") from \(explanation.sourceIPAddress ?? "an unknown address")"
+                    + " in \(explanation.logFile)"
+            }
+            if gap.explained == false {
+                line += "\n\tUNEXPLAINED: no StopLogging, DeleteTrail, UpdateTrail, StartLogging or CreateTrail event in the logs around it"
+            }
+            status(line, problem: true)
         case .coverage(let scope):
             var line = "Coverage of \(scope.scope) from \(scope.start) to \(scope.end): \(scope.logFilesInWindow) log files delivered"
             line += ", \(scope.notInAnyDigest) listed by no digest"
@@ -75,6 +86,9 @@ public struct ValidationTextWriter: Sendable {
             out(Self.ratio(logCounts, name: "log"))
             if notes > 0 {
                 out("\n\(notes) of the valid log files were stored already decompressed (see --format json)")
+            }
+            if let from = chain.incrementalFrom {
+                out("\nIncremental: only digests newer than \(from), verified by an earlier run (--checkpoint), were checked")
             }
             out("\n")
             lastWasDoubleSpaced = false

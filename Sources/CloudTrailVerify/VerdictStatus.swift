@@ -33,6 +33,8 @@ public enum DigestReason: String, Sendable, Codable, CaseIterable {
     case fork
     /// On disk, but no newer digest links to it and it is neither moved, a duplicate, nor a fork.
     case offChain = "off_chain"
+    /// Not what an earlier run recorded in `--checkpoint`: replaced since it was verified.
+    case checkpointMismatch = "checkpoint_mismatch"
 
     /// The status this reason implies.
     public var status: VerdictStatus {

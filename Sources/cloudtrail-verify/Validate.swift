@@ -59,8 +59,33 @@ struct Validate: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a line for every valid digest and log file too, as 'aws cloudtrail validate-logs --verbose' does.")
     var verbose = false
 
-    @Flag(name: .long, help: "Also fail (exit 1) on log files delivered during a gap, which cannot be proven.")
+    @Option(name: .customLong("trail"),
+            help: ArgumentHelp("What 'aws cloudtrail describe-trails' (or get-trail) printed: validate these trails, in their bucket and prefix. Repeatable.",
+                               valueName: "file"))
+    var trailFiles: [String] = []
+
+    @Option(name: .customLong("trail-status"),
+            help: ArgumentHelp("What 'aws cloudtrail get-trail-status' printed: digests delivered after the newest one on disk are reported missing.",
+                               valueName: "file"))
+    var trailStatus: String?
+
+    @Option(name: .customLong("expect-digests-through"),
+            help: "Digests must reach this UTC time; any hour after the newest digest on disk is reported missing.")
+    var expectDigestsThrough: String?
+
+    @Option(name: .long,
+            help: ArgumentHelp("Compare with, then update, this record of each chain's newest verified digest (written atomically).",
+                               valueName: "file"))
+    var checkpoint: String?
+
+    @Flag(name: .long, help: "With --checkpoint: verify only digests newer than the checkpointed one.")
+    var incremental = false
+
+    @Flag(name: .long, help: "Also fail (exit 1) on log files delivered during a gap and on unexplained gaps.")
     var strict = false
+
+    @Flag(name: .customLong("no-gap-explanations"), help: "Do not search the logs around each gap for the events that explain it.")
+    var noGapExplanations = false
 
     @Flag(name: .customLong("no-coverage"), help: "Do not look for log files that no digest lists.")
     var noCoverage = false
@@ -117,6 +142,12 @@ struct Validate: AsyncParsableCommand {
             concurrency: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         options.strict = strict
         options.checkCoverage = !noCoverage
+        options.explainGaps = !noGapExplanations
+        options.trailFiles = trailFiles
+        options.trailStatusFile = trailStatus
+        options.expectDigestsThrough = try Self.time(expectDigestsThrough, option: "--expect-digests-through")
+        options.checkpointFile = checkpoint
+        options.incremental = incremental
         return options
     }
 

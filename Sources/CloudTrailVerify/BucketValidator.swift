@@ -48,6 +48,20 @@ public struct BucketValidator: Sendable {
         var spans: [CoverageScanner.Scope: CoverageScanner.Span] = [:]
         var newestValid: [String: ValidationReport.DigestEntry] = [:]
         for notice in plan.notices { sink(.notice(notice)) }
+        let began = Date()
+        var lastReport = Date.distantPast
+        var progress = ValidationProgress(
+            digestsDone: 0,
+            digestsTotal: plan.chains.reduce(0) { $0 + $1.files.filter { options.window.admits(keyTimestamp: $0.timestampCode) }.count },
+            logFilesDone: 0, bytesRead: 0, bytesHashed: 0, elapsed: 0)
+        func reportProgress(force: Bool = false) {
+            guard let callback = options.progress else { return }
+            let now = Date()
+            guard force || now.timeIntervalSince(lastReport) >= 0.2 else { return }
+            lastReport = now
+            progress.elapsed = now.timeIntervalSince(began)
+            callback(progress)
+        }
 
         for chain in plan.chains {
             var walkChain = DigestChain(identity: chain.identity, bucket: plan.bucket, files: chain.files,
@@ -77,15 +91,19 @@ public struct BucketValidator: Sendable {
                 }
             }
 
-            await withTaskGroup(of: (Int, ValidationEvent).self) { group in
+            await withTaskGroup(of: (Int, ValidationEvent, Int, Int).self) { group in
                 func enqueue(_ event: ValidationEvent) {
                     ready[nextSequence] = event
                     nextSequence += 1
                 }
                 func waitForOne() async {
-                    if let (sequence, event) = await group.next() {
+                    if let (sequence, event, read, hashed) = await group.next() {
                         ready[sequence] = event
                         inFlight -= 1
+                        progress.logFilesDone += 1
+                        progress.bytesRead += read
+                        progress.bytesHashed += hashed
+                        reportProgress()
                     }
                     flush()
                 }
@@ -105,6 +123,8 @@ public struct BucketValidator: Sendable {
                                                 bucket: plan.bucket, trailName: chain.identity.trailName)
                     }
                     enqueue(.digest(step.digest))
+                    progress.digestsDone += 1
+                    reportProgress()
                     step.inferredMissing.forEach { enqueue(.digest($0)) }
                     if options.checkCoverage {
                         for location in step.listedLogs { listed.insert(CoverageScanner.fingerprint(location)) }
@@ -128,15 +148,17 @@ public struct BucketValidator: Sendable {
                         inFlight += 1
                         let chainID = chain.identity.id
                         group.addTask {
-                            let verdict = pool.withHasher { hasher in
-                                LogFileVerifier.verify(location: check.entry.location,
-                                                       expected: check.entry.expectedSHA256.lowercased(),
-                                                       roots: roots, hasher: hasher)
+                            let (verdict, read, hashed) = pool.withHasher { hasher in
+                                (LogFileVerifier.verify(location: check.entry.location,
+                                                        expected: check.entry.expectedSHA256.lowercased(),
+                                                        roots: roots, hasher: hasher),
+                                 hasher.lastBytesRead, hasher.lastBytesHashed)
                             }
                             return (sequence, .logFile(ValidationReport.LogFileEntry(
                                 s3Uri: check.entry.location.uri, status: verdict.status, reason: verdict.reason,
                                 note: verdict.note, message: verdict.message, chain: chainID, digest: check.digestURI,
-                                oldestEventTime: check.entry.oldestEventTime, newestEventTime: check.entry.newestEventTime)))
+                                oldestEventTime: check.entry.oldestEventTime, newestEventTime: check.entry.newestEventTime)),
+                                    read, hashed)
                         }
                     }
                     step.unverifiedLogs.forEach { enqueue(.logFile($0)) }
@@ -158,6 +180,7 @@ public struct BucketValidator: Sendable {
             sink(.chainFinished(started))
         }
 
+        reportProgress(force: true)
         if let path = options.checkpointFile {
             var checkpoint = plan.checkpoint ?? ValidationCheckpoint()
             let now = CloudTrailTime.display(Date())

@@ -83,16 +83,17 @@ struct DigestChain {
         private var next: Target?
         private var lastStart: Date
         private var successor: Successor?
-        private var visited: Set<S3Location> = []
+        // Hashes, not strings: a chain can hold a hundred thousand digests and memory must stay bounded.
+        private var visited: Set<Int> = []
         /// Content hash → digest, and claimed predecessor → claimant, for judging digests off the chain.
-        private var contentOwners: [String: String] = [:]
-        private var predecessorClaims: [S3Location: String] = [:]
+        private var contentOwners: [Int: Int] = [:]
+        private var predecessorClaims: [Int: Int] = [:]
         private var oldestVisitedCode: UInt64 = .max
         private var offChainQueue: [BucketInventory.DigestOnDisk]?
         private var stopped = false
 
         /// Whether the walk judged this location (by link, listing or as an off-chain file).
-        func visited(_ location: S3Location) -> Bool { visited.contains(location) }
+        func visited(_ location: S3Location) -> Bool { visited.contains(CoverageScanner.fingerprint(location)) }
 
         init(_ chain: DigestChain) {
             self.chain = chain
@@ -107,7 +108,7 @@ struct DigestChain {
             while let candidate = pending.popLast() {
                 if let code, candidate.timestampCode >= code { continue }
                 // Reached through a link already; never report a digest twice.
-                if visited.contains(S3Location(bucket: chain.bucket, key: candidate.key)) { continue }
+                if visited.contains(CoverageScanner.fingerprint(S3Location(bucket: chain.bucket, key: candidate.key))) { continue }
                 return Target(location: S3Location(bucket: chain.bucket, key: candidate.key),
                               timestampCode: candidate.timestampCode)
             }
@@ -121,7 +122,7 @@ struct DigestChain {
                 // Digests in range the walk passed by: below its newest point and above its oldest.
                 offChainQueue = chain.admitted.filter { file in
                     file.timestampCode > oldestVisitedCode
-                        && !visited.contains(S3Location(bucket: chain.bucket, key: file.key))
+                        && !visited.contains(CoverageScanner.fingerprint(S3Location(bucket: chain.bucket, key: file.key)))
                 }
             }
             guard let file = offChainQueue?.popLast() else { return nil }
@@ -131,7 +132,7 @@ struct DigestChain {
         private mutating func nextChainStep() -> Step? {
             guard !stopped, let current = next else { return nil }
             if let start = chain.window.start, lastStart < start { return nil }
-            visited.insert(current.location)
+            visited.insert(CoverageScanner.fingerprint(current.location))
             let uri = current.location.uri
             let chainID = chain.identity.id
             var judgement = chain.judge(current, successor: successor)
@@ -148,8 +149,11 @@ struct DigestChain {
             }
             if let code = current.timestampCode { oldestVisitedCode = min(oldestVisitedCode, code) }
             if let digest {
-                contentOwners[digest.sha256] = contentOwners[digest.sha256] ?? uri
-                if let previous = digest.previousLocation { predecessorClaims[previous] = predecessorClaims[previous] ?? uri }
+                let owner = chain.fileIndex(of: current.location) ?? -1
+                contentOwners[digest.sha256.hashValue] = contentOwners[digest.sha256.hashValue] ?? owner
+                if let previous = digest.previousLocation {
+                    predecessorClaims[CoverageScanner.fingerprint(previous)] = predecessorClaims[CoverageScanner.fingerprint(previous)] ?? owner
+                }
             }
 
             var step = Step(digest: ValidationReport.DigestEntry(
@@ -212,7 +216,7 @@ struct DigestChain {
             if let previous = digest.previousLocation {
                 let previousCode = DigestObjectKey(previous.key)?.timestampCode
                 let goesBack = previousCode.map { code in bound.map { code < $0 } ?? true } ?? true
-                if visited.contains(previous) || !goesBack {
+                if visited.contains(CoverageScanner.fingerprint(previous)) || !goesBack {
                     // A link that loops or points forward cannot be a real chain; do not follow it.
                     next = popOlder(than: bound)
                     successor = nil
@@ -266,8 +270,25 @@ struct DigestChain {
 
     /// Judges a digest file the walk never reached: a replay under another name, a
     /// duplicate, a fork, or simply unlinked. All are invalid: the chain does not vouch for them.
-    fileprivate func judgeOffChain(_ file: BucketInventory.DigestOnDisk, contentOwners: [String: String],
-                                   predecessorClaims: [S3Location: String]) -> Step {
+    /// Where a location sits in ``files`` (sorted by timestamp, then key), if it is one of them.
+    func fileIndex(of location: S3Location) -> Int? {
+        guard location.bucket == bucket, let code = DigestObjectKey(location.key)?.timestampCode else { return nil }
+        var low = 0
+        var high = files.count
+        while low < high {
+            let middle = (low + high) / 2
+            if (files[middle].timestampCode, files[middle].key) < (code, location.key) { low = middle + 1 } else { high = middle }
+        }
+        return low < files.count && files[low].key == location.key ? low : nil
+    }
+
+    /// A digest of the chain named by its index in ``files``, for messages.
+    func name(ofFile index: Int) -> String {
+        index >= 0 && index < files.count ? S3Location(bucket: bucket, key: files[index].key).uri : "a digest of the chain"
+    }
+
+    fileprivate func judgeOffChain(_ file: BucketInventory.DigestOnDisk, contentOwners: [Int: Int],
+                                   predecessorClaims: [Int: Int]) -> Step {
         let location = S3Location(bucket: bucket, key: file.key)
         let uri = location.uri
         var entry = ValidationReport.DigestEntry(
@@ -297,15 +318,15 @@ struct DigestChain {
         entry.digestEndTime = CloudTrailTime.display(digest.digestEndTime)
         entry.publicKeyFingerprint = digest.publicKeyFingerprint
         entry.logFileCount = digest.logFiles.count
-        if let owner = contentOwners[digest.sha256] {
+        if let owner = contentOwners[digest.sha256.hashValue] {
             entry.reason = .duplicate
-            entry.message = "off the chain: the same bytes as \(owner)"
+            entry.message = "off the chain: the same bytes as \(name(ofFile: owner))"
         } else if digest.digestS3Bucket != bucket || digest.digestS3Object != file.key {
             entry.reason = .moved
             entry.message = "has been moved from its original location s3://\(digest.digestS3Bucket)/\(digest.digestS3Object): a copy stored under another name, off the chain"
-        } else if let previous = digest.previousLocation, let claimant = predecessorClaims[previous] {
+        } else if let previous = digest.previousLocation, let claimant = predecessorClaims[CoverageScanner.fingerprint(previous)] {
             entry.reason = .fork
-            entry.message = "off the chain: claims the same predecessor \(previous.uri) as \(claimant) (a forked chain)"
+            entry.message = "off the chain: claims the same predecessor \(previous.uri) as \(name(ofFile: claimant)) (a forked chain)"
         } else {
             entry.message = "off the chain: no newer digest links to it, so the chain does not vouch for it"
         }

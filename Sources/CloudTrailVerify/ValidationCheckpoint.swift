@@ -230,6 +230,11 @@ public struct ValidationCheckpoint: Sendable, Codable, Equatable {
             if descriptorOpen { close(descriptor) }
             if !renamed { unlink(temporary) }
         }
+        // Keep the old checkpoint's permissions: someone who restricted it meant the replacement too.
+        var existing = stat()
+        if stat(path, &existing) == 0 && fchmod(descriptor, existing.st_mode & 0o7777) != 0 {
+            throw failed("cannot give the new checkpoint the old one's permissions", errno)
+        }
 
         // 2. All the bytes, then 3. flushed: renaming before the data is on disk could leave an empty file after a crash.
         let reason: Int32

@@ -37,6 +37,8 @@ public struct ValidationOptions: Sendable {
     public var checkpointFile: String?
     /// With ``checkpointFile``: stop each chain's walk at its checkpointed digest.
     public var incremental: Bool = false
+    /// Called with the run's progress a few times a second (from the task running the walk).
+    public var progress: (@Sendable (ValidationProgress) -> Void)?
     /// The order folder entries are visited in; tests shuffle it to prove findings do not depend on it.
     var listingOrder: DirectoryWalker.Order = .asListed
 

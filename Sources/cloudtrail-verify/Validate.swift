@@ -99,8 +99,16 @@ struct Validate: AsyncParsableCommand {
     @Option(name: .long, help: "How many log files to read at once (default: the number of cores).")
     var jobs: Int?
 
+    @Flag(name: .long, help: "No progress line on standard error (it is shown only on a terminal anyway).")
+    var quiet = false
+
     func run() async throws {
-        let options = try makeOptions()
+        var options = try makeOptions()
+        let display = ProgressDisplay.forStandardError(enabled: !quiet)
+        if let display {
+            options.progress = { @Sendable progress in display.show(progress) }
+        }
+        defer { display?.clear() }
         let destination = try OutputDestination(path: output)
         let summary: ValidationReport.Summary
         switch format {
@@ -112,7 +120,9 @@ struct Validate: AsyncParsableCommand {
         case .text:
             var writer = ValidationTextWriter(verbose: verbose)
             summary = try await BucketValidator(options: options).run { event in
-                for write in writer.writes(for: event) {
+                let writes = writer.writes(for: event)
+                if !writes.isEmpty { display?.clear() }
+                for write in writes {
                     destination.write(Data(write.text.utf8), stream: write.stream)
                 }
             }.summary

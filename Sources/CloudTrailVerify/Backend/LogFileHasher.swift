@@ -31,6 +31,9 @@ internal final class LogFileHasher {
     private let readBuffer: UnsafeMutableRawBufferPointer
     private let inflateBuffer: UnsafeMutableRawBufferPointer
     private let digest = MessageDigest(.sha256)
+    /// Bytes read from disk and bytes hashed by the last call, for progress reporting.
+    private(set) var lastBytesRead = 0
+    private(set) var lastBytesHashed = 0
 
     init(bufferSize: Int = 256 * 1024) {
         readBuffer = .allocate(byteCount: bufferSize, alignment: 16)
@@ -43,6 +46,12 @@ internal final class LogFileHasher {
     }
 
     func digest(path: String) -> LogFileDigestOutcome {
+        lastBytesRead = 0
+        lastBytesHashed = 0
+        return digestCounting(path: path)
+    }
+
+    private func digestCounting(path: String) -> LogFileDigestOutcome {
         // Non-blocking open: a named pipe under a log's name must not stall the run (the type check follows).
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if descriptor < 0 {
@@ -66,6 +75,7 @@ internal final class LogFileHasher {
         while count < 2 {
             let more = read(descriptor, readBuffer.baseAddress! + count, readBuffer.count - count)
             if more < 0 { return .unreadable(String(cString: strerror(errno))) }
+            lastBytesRead += more
             if more == 0 { break }
             count += more
         }
@@ -76,7 +86,11 @@ internal final class LogFileHasher {
 
         let inflater: GzipInflater
         do { inflater = try GzipInflater() } catch { return .unreadable(error.message) }
-        let sink: (UnsafeRawBufferPointer) -> Bool = { [digest] in digest.update($0); return true }
+        let sink: (UnsafeRawBufferPointer) -> Bool = { [digest, unowned self] in
+            digest.update($0)
+            self.lastBytesHashed += $0.count
+            return true
+        }
         while true {
             let progress: GzipInflater.Progress
             do {
@@ -120,7 +134,7 @@ internal final class LogFileHasher {
     private func readSome(_ descriptor: Int32) -> ReadResult {
         while true {
             let count = read(descriptor, readBuffer.baseAddress, readBuffer.count)
-            if count >= 0 { return .bytes(count) }
+            if count >= 0 { lastBytesRead += count; return .bytes(count) }
             if errno == EINTR { continue }
             return .failed(String(cString: strerror(errno)))
         }
@@ -128,10 +142,13 @@ internal final class LogFileHasher {
 
     private func hashStored(_ descriptor: Int32, firstCount: Int) -> LogFileDigestOutcome {
         digest.update(UnsafeRawBufferPointer(rebasing: readBuffer[0..<firstCount]))
+        lastBytesHashed += firstCount
         while true {
             switch readSome(descriptor) {
             case .bytes(0): return .notGzip(sha256: digest.finalize(), isEmpty: false)
-            case .bytes(let count): digest.update(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+            case .bytes(let count):
+                digest.update(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+                lastBytesHashed += count
             case .failed(let message): return .unreadable(message)
             }
         }

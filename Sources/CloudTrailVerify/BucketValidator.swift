@@ -28,7 +28,7 @@ public struct BucketValidator: Sendable {
         let (inputs, summary) = try await run { collector.take($0) }
         return ValidationReport(inputs: inputs, chains: collector.chains, digests: collector.digests,
                                 logFiles: collector.logFiles, gaps: collector.gaps, coverage: collector.coverage,
-                                summary: summary)
+                                notices: collector.notices, summary: summary)
     }
 
     /// Runs the validation, handing each finding to `sink` in report order as soon as it is known.

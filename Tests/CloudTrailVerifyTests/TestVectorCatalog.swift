@@ -30,6 +30,13 @@ enum TestVectorCatalog {
         var options = ValidationOptions(root: base.appendingPathComponent("bucket").path)
         var arguments = vector.arguments.makeIterator()
         while let flag = arguments.next() {
+            switch flag {
+            case "--strict": options.strict = true; continue
+            case "--incremental": options.incremental = true; continue
+            case "--no-coverage": options.checkCoverage = false; continue
+            case "--no-gap-explanations": options.explainGaps = false; continue
+            default: break
+            }
             guard let value = arguments.next() else {
                 Issue.record("\(flag) needs a value")
                 break
@@ -49,6 +56,11 @@ enum TestVectorCatalog {
             case "--region": options.regions.append(value)
             case "--account-id": options.accountID = value
             case "--trail-arn": options.trailARN = value
+            case "--trail": options.trailFiles.append(base.appendingPathComponent(value).path)
+            case "--trail-status": options.trailStatusFile = base.appendingPathComponent(value).path
+            case "--expect-digests-through":
+                let through: Date = try #require(CloudTrailTime.parse(value))
+                options.expectDigestsThrough = through
             default: Issue.record("expected.json argument \(flag) is not understood by the test")
             }
         }

@@ -89,6 +89,8 @@ KEY_SPECS = {
     # key-expired-mid-chain: A retires at 10:00, B takes over from 09:00 (one hour of overlap)
     'us-east-1-expiring-a': (T('2025-03-06T00:00:00Z'), T('2025-03-06T10:00:00Z')),
     'us-east-1-expiring-b': (T('2025-03-06T09:00:00Z'), T('2025-04-05T09:00:00Z')),
+    # backfill-digests: valid when the backfill digests were generated (April), not at their digestEndTime (March)
+    'us-east-1-backfill': (T('2025-04-02T00:00:00Z'), T('2025-05-02T00:00:00Z')),
 }
 _KEYS = {}
 
@@ -149,10 +151,15 @@ class Trail:
         org = self.org + '/' if self.org else ''
         return f'{self.prefix}AWSLogs/{org}{self.account}/{kind}/{self.region}/'
 
-    def digest_key(self, end):
+    def digest_key(self, end, backfill=False):
         return (self._base('CloudTrail-Digest') + end.strftime('%Y/%m/%d/') +
                 f'{self.account}_CloudTrail-Digest_{self.region}_{self.name}_{self.home_region}_'
-                f'{end.strftime("%Y%m%dT%H%M%SZ")}.json.gz')
+                f'{end.strftime("%Y%m%dT%H%M%SZ")}{"_backfill" if backfill else ""}.json.gz')
+
+    @property
+    def log_folder(self):
+        """The account-and-region log folder (the coverage scope), without a trailing slash."""
+        return self._base('CloudTrail').rstrip('/')
 
     def log_key(self, delivered, unique):
         return (self._base('CloudTrail') + delivered.strftime('%Y/%m/%d/') +
@@ -369,12 +376,40 @@ class Digest:
         self.signature = self.signer.sign(to_sign.encode('utf-8'))
 
 
-def hourly_ends(rng, first_end, count):
-    """Digest end times: hourly, drifting by a second now and then (as real ones do)."""
+def hourly_ends(rng, first_end, count, drift=True):
+    """Digest end times: hourly, drifting by a second now and then (as real ones do) unless drift=False."""
     ends = [first_end]
     for _ in range(count - 1):
-        ends.append(ends[-1] + HOUR + timedelta(seconds=rng.choice([0, 0, 0, 1, 2])))
+        ends.append(ends[-1] + HOUR + timedelta(seconds=rng.choice([0, 0, 0, 1, 2]) if drift else 0))
     return ends
+
+
+def log_time(key):
+    """The delivery minute in a log file's name (ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHMMZ_...), or None."""
+    parts = key.split('/')
+    i = parts.index('CloudTrail')
+    head = f'{parts[i - 1]}_CloudTrail_{parts[i + 1]}_'
+    name = parts[-1]
+    if not name.startswith(head):
+        return None
+    try:
+        return datetime.strptime(name[len(head):len(head) + 14], '%Y%m%dT%H%MZ').replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def folder_day(key):
+    try:
+        return datetime.strptime('/'.join(key.split('/')[-4:-1]), '%Y/%m/%d').replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def scope_of_digest_key(key):
+    """The log folder (coverage scope) of the folder a digest key lies in."""
+    parts = key.split('/')
+    i = parts.index('CloudTrail-Digest')
+    return '/'.join(parts[:i] + ['CloudTrail', parts[i + 1]])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -385,28 +420,35 @@ class Vector:
         self.name = name
         self.description = description
         self.rng = random.Random(seed)
+        self.arguments = ['--public-keys', 'keys']
+        self.strict = False
         self.objects = {}        # object key -> bytes (the bucket)
-        self.sidecars = {}       # digest object key -> (signature, algorithm)  (written as .metadata.json)
+        self.sidecars = {}       # digest object key -> (signature, algorithm, extra metadata)  (.metadata.json)
         self.s3_metadata = {}    # s3 uri -> metadata S3 holds for the digest object
+        self.contents = {}       # digest object key -> Digest whose fields the file holds (readable digests only)
+        self.unreadable = set()  # digest object keys whose bytes no strict reader parses
         self.digests = {}        # s3 uri -> (status, reason)
         self.logs = {}           # s3 uri -> (status, reason, note)
-        self.gaps = []
+        self.extra_logs = []     # (uri, status, reason, note): a second entry for a log listed by two digests
+        self.gaps = []           # (log folder, older digest's key time, newer digest's start, explanations)
         self.runs = []
         self.differences = []
         self.key_files = {}      # region -> (list of Key, epoch?)
         self.outside = {}        # path relative to the vector folder, outside bucket/ -> bytes (planted by an attacker)
         self.links = {}          # object key -> relative symbolic link target (written with os.symlink)
+        self.extra_files = {}    # path relative to the vector folder -> bytes (e.g. trail-status.json)
 
     # building ----------------------------------------------------------------------------------------------
     def chain(self, trail, first_end, counts, signer, first_start=None, signers=None, algorithms=None,
-              kind='management', sidecars=True, before=None, after=None):
+              kind='management', sidecars=True, before=None, after=None, drift=True, backfill_generated=None):
         """An unbroken digest chain, one digest per entry of counts (number of logs in that hour).
 
         before(i, start, end, logs) may return a changed list of logs for digest i; after(i, d) may change digest i
-        (its fields and bytes, re-signing it) before the next digest records its hash and signature."""
+        (its fields and bytes, re-signing it) before the next digest records its hash and signature.
+        backfill_generated: a chain of _backfill digests, generated (and signed) at that time."""
         signers = signers or {}
         algorithms = algorithms or {}
-        ends = hourly_ends(self.rng, first_end, len(counts))
+        ends = hourly_ends(self.rng, first_end, len(counts), drift)
         digests = []
         prev = None
         for i, (end, count) in enumerate(zip(ends, counts)):
@@ -414,32 +456,46 @@ class Vector:
             logs = make_logs(self.rng, trail, start, end, count, kind)
             if before:
                 logs = before(i, start, end, logs)
-            d = Digest(trail, start, end, logs, prev, signers.get(i, signer), algorithms.get(i, 'SHA256withRSA'))
+            d = Digest(trail, start, end, logs, prev, signers.get(i, signer), algorithms.get(i, 'SHA256withRSA'),
+                       key_override=trail.digest_key(end, backfill=True) if backfill_generated else None)
             if after:
                 after(i, d)
             digests.append(d)
             prev = d
+        extra = {'backfill-generation-timestamp': iso(backfill_generated)} if backfill_generated else None
         for d in digests:
-            self.add_digest(d, sidecar=sidecars)
+            self.add_digest(d, sidecar=sidecars, metadata=extra)
             for log in d.logs:
                 self.add_log(log)
         return digests
 
-    def add_digest(self, d, sidecar=True):
-        self.objects[d.key] = d.gz
-        self.s3_metadata[d.uri] = {'signature': d.signature, 'signature-algorithm': d.algorithm}
+    def add_digest(self, d, sidecar=True, metadata=None, key=None, bucket=None):
+        """Store d (at key in bucket, default its own) with its S3 metadata (plus metadata) and, unless
+        sidecar=False, a sidecar."""
+        key = key or d.key
+        uri = f's3://{bucket or d.trail.bucket}/{key}'
+        self.objects[key] = d.gz
+        self.contents[key] = d
+        self.s3_metadata[uri] = dict({'signature': d.signature, 'signature-algorithm': d.algorithm}, **(metadata or {}))
         if sidecar:
-            self.sidecars[d.key] = (d.signature, d.algorithm)
-        self.digests[d.uri] = ('valid', None)
+            self.sidecars[key] = (d.signature, d.algorithm, metadata or {})
+        self.digests[uri] = ('valid', None)
 
     def add_log(self, log):
         self.objects[log.key] = log.gz
         self.logs[log.uri] = ('valid', None, None)
 
     def unlisted_logs(self, trail, start, end, count, kind='management'):
-        """Logs delivered while no digest was being written: in the bucket, listed by nothing, not reported."""
-        for log in make_logs(self.rng, trail, start, end, count, kind):
+        """Logs delivered while no digest was being written: in the bucket, listed by nothing."""
+        logs = make_logs(self.rng, trail, start, end, count, kind)
+        for log in logs:
             self.objects[log.key] = log.gz
+        return logs
+
+    def garble(self, key, data):
+        """Replace a digest object's bytes with something no strict reader parses."""
+        self.objects[key] = data
+        self.unreadable.add(key)
 
     def logs_of(self, d, status, reason):
         for log in d.logs:
@@ -451,8 +507,38 @@ class Vector:
 
     def remove_digest_object(self, d):
         del self.objects[d.key]
+        del self.contents[d.key]
         self.sidecars.pop(d.key, None)
         del self.s3_metadata[d.uri]
+
+    def rename_digest_object(self, d, new_key):
+        """Move a digest file (and its sidecar and S3 metadata) to new_key; returns the new s3 uri."""
+        new_uri = f's3://{d.trail.bucket}/{new_key}'
+        self.objects[new_key] = self.objects.pop(d.key)
+        self.contents[new_key] = self.contents.pop(d.key)
+        self.sidecars[new_key] = self.sidecars.pop(d.key)
+        self.s3_metadata[new_uri] = self.s3_metadata.pop(d.uri)
+        return new_uri
+
+    def off_chain(self, uri, reason, d, why):
+        """A digest the walk never reaches: invalid for reason, its logs unverified, and the AWS CLI never sees it."""
+        self.digests[uri] = ('invalid', reason)
+        for log in d.logs:
+            # A log the chain already judged is reported once, from the chain; the rest cannot be proven.
+            if log.uri not in self.logs:
+                self.logs[log.uri] = ('unverified', 'digest_invalid', None)
+        self.differ(uri, 'invalid', 'not_reported', why)
+
+    def inferred_missing(self, trail, ends, why):
+        """Digests inferred missing (never in the bucket): status missing, the AWS CLI does not report them."""
+        for end in ends:
+            uri = f's3://{trail.bucket}/{trail.digest_key(end)}'
+            assert uri not in self.digests
+            self.digests[uri] = ('missing', 'not_found')
+            self.differ(uri, 'missing', 'not_reported', why)
+
+    def gap(self, trail, older_end, newer_start, explanations=()):
+        self.gaps.append((trail.log_folder, older_end, newer_start, list(explanations)))
 
     def keys(self, region, names, epoch=False):
         self.key_files[region] = ([key(n) for n in names], epoch)
@@ -470,19 +556,65 @@ class Vector:
     def differ(self, uri, ours, aws_cli, why):
         self.differences.append({'s3Uri': uri, 'ours': ours, 'awsCli': aws_cli, 'why': why})
 
+    # coverage ----------------------------------------------------------------------------------------------
+    def unreferenced(self):
+        """(uri, status, reason, note) of every file in a walked log folder that no readable digest lists and whose
+        delivery minute (or, for a name that is not CloudTrail's, day folder) lies in the span of that folder's
+        readable digests: delivered_during_gap when delivered strictly inside a gap of that folder, else
+        not_in_any_digest."""
+        spans, listed = {}, set()
+        for k, d in self.contents.items():
+            if k not in self.objects or k in self.unreadable:
+                continue
+            f = d.fields
+            scope = scope_of_digest_key(k)
+            start, end = T(f['digestStartTime']), T(f['digestEndTime'])
+            lo, hi = spans.get(scope, (start, end))
+            spans[scope] = (min(lo, start), max(hi, end))
+            listed.update((e['s3Bucket'], e['s3Object']) for e in f['logFiles'])
+        bucket = self.bucket_name()
+        found = []
+        for k in sorted(set(self.objects) | set(self.links)):
+            scope = next((s for s in spans if k.startswith(s + '/')), None)
+            if scope is None or k.endswith('.metadata.json') or (bucket, k) in listed:
+                continue
+            start, end = spans[scope]
+            t = log_time(k)
+            if t is not None:
+                if not (t >= start and t + timedelta(seconds=59) <= end):
+                    continue
+            else:
+                day = folder_day(k)
+                if day is not None and not (day >= start.replace(hour=0, minute=0, second=0) and day <= end):
+                    continue
+            during = t is not None and any(g[0] == scope and g[1] < t < g[2] for g in self.gaps)
+            found.append((f's3://{bucket}/{k}', 'unreferenced',
+                          'delivered_during_gap' if during else 'not_in_any_digest', None))
+        return found
+
+    def bucket_name(self):
+        names = {u.split('/')[2] for u in self.s3_metadata}
+        assert len(names) == 1, names
+        return names.pop()
+
     # writing -----------------------------------------------------------------------------------------------
     def expected(self):
         digests = [{'s3Uri': u, 'status': s, 'reason': r} for u, (s, r) in sorted(self.digests.items())]
-        logs = [{'s3Uri': u, 'status': s, 'reason': r, 'note': n} for u, (s, r, n) in sorted(self.logs.items())]
-        ok = all(e['status'] == 'valid' for e in digests + logs)
+        entries = [(u, s, r, n) for u, (s, r, n) in self.logs.items()] + self.extra_logs + self.unreferenced()
+        assert len({e[0] for e in entries if e[1] == 'unreferenced'} & set(self.logs)) == 0
+        logs = [{'s3Uri': u, 'status': s, 'reason': r, 'note': n}
+                for u, s, r, n in sorted(entries, key=lambda e: (e[0], e[1], e[2] or '', e[3] or ''))]
+        ok = all(e['status'] == 'valid' for e in digests) and all(
+            e['status'] == 'valid' or (e['reason'] == 'delivered_during_gap' and not self.strict) for e in logs)
+        gaps = [{'start': iso(a), 'end': iso(b), 'explanations': x} for _, a, b, x in sorted(self.gaps, key=lambda g: g[1])]
         return {
             'name': self.name,
             'description': self.description,
-            'arguments': ['--public-keys', 'keys'],
+            'arguments': self.arguments,
             'exitCode': 0 if ok else 1,
             'digests': digests,
             'logFiles': logs,
-            'gaps': sorted(self.gaps, key=lambda g: g['start']),
+            'gaps': gaps,
             'awsCli': {'runs': self.runs, 'differences': sorted(self.differences, key=lambda d: d['s3Uri'])},
         }
 
@@ -493,14 +625,16 @@ class Vector:
         files = {}
         for k, data in self.objects.items():
             files['bucket/' + k] = data
-        for k, (signature, algorithm) in self.sidecars.items():
+        for k, (signature, algorithm, extra) in self.sidecars.items():
             head = {'AcceptRanges': 'bytes', 'ContentLength': len(self.objects[k]), 'ContentType': 'application/json',
-                    'ContentEncoding': 'gzip', 'Metadata': {'signature': signature, 'signature-algorithm': algorithm}}
+                    'ContentEncoding': 'gzip',
+                    'Metadata': dict({'signature': signature, 'signature-algorithm': algorithm}, **extra)}
             files['bucket/' + k + '.metadata.json'] = pretty(head, 4)
         for region, (ks, epoch) in self.key_files.items():
             files[f'keys/{region}.json'] = pretty({'PublicKeyList': [k.entry(epoch) for k in ks]}, 4)
         files['aws-s3-metadata.json'] = pretty(dict(sorted(self.s3_metadata.items())))
         files['expected.json'] = pretty(self.expected())
+        files.update(self.extra_files)
         for rel, data in self.outside.items():
             assert not rel.startswith('bucket/') and rel not in files
             files[rel] = data
@@ -623,12 +757,13 @@ def v_uncompressed_log():
 
 def v_deleted_digest():
     v, trail, c = simple('deleted-digest', 'A digest in the middle of the chain (and its sidecar) was deleted; the '
-                         'walk continues with the next older digest.', 8, '2025-03-09T08:52:03Z',
+                         'walk continues with the next older digest. Its logs stay in the bucket, listed by nothing: '
+                         'not_in_any_digest.', 8, '2025-03-09T08:52:03Z',
                          [1, 2, 1, 2, 1, 1])
     d = c[3]
     v.remove_digest_object(d)
     v.digests[d.uri] = ('missing', 'not_found')
-    v.forget_logs_of(d)   # its log files are still in the bucket, but nothing left vouches for them
+    v.forget_logs_of(d)   # its log files are still in the bucket, listed by nothing left: unreferenced
     return v
 
 
@@ -651,16 +786,17 @@ def v_modified_digest():
 def v_garbled_digest():
     v, trail, c = simple('garbled-digest', 'Three digests whose content is unusable: an S3 error page saved in '
                          'place of the gzip file, a gzip of truncated JSON, and a digest missing '
-                         'digestPublicKeyFingerprint. Their logs are unknown (not reported).', 10,
+                         'digestPublicKeyFingerprint. Their logs, listed by nothing readable, are '
+                         'not_in_any_digest.', 10,
                          '2025-03-11T01:38:19Z', [1, 1, 2, 1, 2, 1, 1])
     truncated, error_page, no_fingerprint = c[1], c[3], c[5]
-    v.objects[truncated.key] = gz(truncated.raw[:len(truncated.raw) // 2])
-    v.objects[error_page.key] = (
+    v.garble(truncated.key, gz(truncated.raw[:len(truncated.raw) // 2]))
+    v.garble(error_page.key, (
         b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message>'
-        b'<RequestId>9K3BZQ7W2M8XJ4TN</RequestId><HostId>Yx5f0gM3n0vXr2kT8q1uL6cJp9sD4aHwE7bZ</HostId></Error>')
+        b'<RequestId>9K3BZQ7W2M8XJ4TN</RequestId><HostId>Yx5f0gM3n0vXr2kT8q1uL6cJp9sD4aHwE7bZ</HostId></Error>'))
     fields = dict(no_fingerprint.fields)
     del fields['digestPublicKeyFingerprint']
-    v.objects[no_fingerprint.key] = gz(java_json(fields))
+    v.garble(no_fingerprint.key, gz(java_json(fields)))
     for d in (truncated, error_page, no_fingerprint):
         v.digests[d.uri] = ('invalid', 'invalid_format')
         v.forget_logs_of(d)
@@ -674,29 +810,101 @@ def v_moved_digest():
     d = c[2]
     new_key = trail.digest_key(d.end - timedelta(minutes=23, seconds=5))
     assert c[1].key < new_key < d.key and new_key.rsplit('/', 1)[0] == d.key.rsplit('/', 1)[0]
-    v.objects[new_key] = v.objects.pop(d.key)
-    v.sidecars[new_key] = v.sidecars.pop(d.key)
-    new_uri = f's3://{trail.bucket}/{new_key}'
-    v.s3_metadata[new_uri] = v.s3_metadata.pop(d.uri)
+    new_uri = v.rename_digest_object(d, new_key)
     v.digests[d.uri] = ('missing', 'not_found')
     v.digests[new_uri] = ('invalid', 'moved')
     v.logs_of(d, 'unverified', 'digest_invalid')
     return v
 
 
-def v_validation_disabled_gap():
-    v = Vector('validation-disabled-gap', 'Log file validation was off for about three hours: logs were still '
-               'delivered, no digests were. The first digest after re-enabling has null previous* fields and starts '
-               'at the re-enable time. One gap, no error.', 12)
+def trail_call_log(rng, trail, delivered, event_time, arn, ip, enable):
+    """A log holding an UpdateTrail call that turns log file validation on or off, after one ordinary record."""
+    user = {'type': 'IAMUser', 'principalId': 'AIDA' + ''.join(rng.choice(string.ascii_uppercase + string.digits)
+                                                                for _ in range(17)),
+            'arn': arn, 'accountId': trail.account, 'userName': arn.rsplit('/', 1)[1]} if ':user/' in arn else \
+        {'type': 'AssumedRole', 'arn': arn, 'accountId': trail.account}
+    call = {
+        'eventVersion': '1.11',
+        'userIdentity': user,
+        'eventTime': iso(event_time),
+        'eventSource': 'cloudtrail.amazonaws.com',
+        'eventName': 'UpdateTrail',
+        'awsRegion': trail.home_region,
+        'sourceIPAddress': ip,
+        'userAgent': USER_AGENTS[0],
+        'requestParameters': {'name': trail.name, 'enableLogFileValidation': enable},
+        'responseElements': {'name': trail.name, 's3BucketName': trail.bucket, 'includeGlobalServiceEvents': True,
+                             'isMultiRegionTrail': True, 'trailARN': trail.arn, 'logFileValidationEnabled': enable,
+                             'isOrganizationTrail': False},
+        'requestID': str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        'eventID': str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        'readOnly': False,
+        'eventType': 'AwsApiCall',
+        'managementEvent': True,
+        'recipientAccountId': trail.account,
+        'eventCategory': 'Management',
+    }
+    other_time = event_time - timedelta(seconds=rng.randint(20, 200))
+    records = [make_record(rng, trail, other_time, 'management'), call]
+    unique = ''.join(rng.choice(string.ascii_letters + string.digits) for _ in range(16))
+    log = LogFile(trail, delivered, log_json({'Records': records}), unique, other_time, event_time)
+    explanation = {'eventName': 'UpdateTrail', 'eventTime': iso(event_time), 'userArn': arn, 'sourceIPAddress': ip}
+    return log, explanation
+
+
+MALLORY = 'arn:aws:iam::111122223333:user/mallory'
+JDOE = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_5d1c0a3e9f/jdoe'
+
+
+def _validation_gap(name, description, seed, strict=False):
+    v = Vector(name, description, seed)
     trail = mgmt_trail()
-    a = v.chain(trail, T('2025-03-13T01:09:41Z'), [1, 2, 1, 1], key(MAIN))
+    explanations = []
     reenabled = T('2025-03-13T07:42:18Z')
+
+    def disable(i, start, end, logs):     # the last digest before the gap lists the call that turned validation off
+        if i != 3:
+            return logs
+        delivered = end - timedelta(minutes=2, seconds=51)
+        log, why = trail_call_log(v.rng, trail, delivered, delivered - timedelta(minutes=4, seconds=12), MALLORY,
+                                  '203.0.113.7', False)
+        explanations.append(why)
+        return logs + [log]
+
+    def enable(i, start, end, logs):      # the first digest after it lists the call that turned it back on
+        if i != 0:
+            return logs
+        log, why = trail_call_log(v.rng, trail, start + timedelta(minutes=4, seconds=37),
+                                  reenabled - timedelta(seconds=2), JDOE, '198.51.100.23', True)
+        explanations.append(why)
+        return [log] + logs
+
+    a = v.chain(trail, T('2025-03-13T01:09:41Z'), [1, 2, 1, 1], key(MAIN), before=disable)
     v.unlisted_logs(trail, a[-1].end, reenabled, 3)
-    b = v.chain(trail, reenabled + HOUR, [2, 1, 1], key(MAIN), first_start=reenabled)
-    v.gaps.append({'start': iso(a[-1].end), 'end': iso(b[0].start)})
+    b = v.chain(trail, reenabled + HOUR, [2, 1, 1], key(MAIN), first_start=reenabled, before=enable)
+    assert [e['eventTime'] for e in explanations] == sorted(e['eventTime'] for e in explanations)
+    v.gap(trail, a[-1].end, b[0].start, explanations)
     v.keys('us-east-1', [MAIN])
     v.run(trail, a, b)
+    if strict:
+        v.strict = True
+        v.arguments = v.arguments + ['--strict']
     return v
+
+
+def v_validation_disabled_gap():
+    return _validation_gap('validation-disabled-gap', 'Log file validation was off for about three hours: logs were '
+                           'still delivered, no digests were. mallory turned validation off (UpdateTrail, in a log the '
+                           'last digest before the gap lists); jdoe turned it back on (in a log the first digest '
+                           'after the gap lists). The first digest after re-enabling has null previous* fields and '
+                           'starts at the re-enable time. One gap; the three logs delivered meanwhile are '
+                           'unreferenced/delivered_during_gap, a warning: exit 0.', 12)
+
+
+def v_gap_strict():
+    return _validation_gap('gap-strict', 'validation-disabled-gap run with --strict: the logs delivered during the '
+                           'gap (listed by no digest) cannot be proven, and --strict makes that fail the run (exit 1).',
+                           30, strict=True)
 
 
 def v_key_rotation():
@@ -782,7 +990,7 @@ def v_no_metadata():
 def v_previous_hash_mismatch():
     v, trail, c = simple('previous-hash-mismatch', 'A digest was replaced by one validly signed for the same key and '
                          'time that omits one log file (its sidecar matches), but the next digest still records the '
-                         "original's hash and signature.", 19, '2025-03-21T12:44:15Z', [1, 2, 3, 1, 2])
+                         "original's hash and signature. The log it omits is not_in_any_digest.", 19, '2025-03-21T12:44:15Z', [1, 2, 3, 1, 2])
     d = c[2]
     kept = [d.logs[0], d.logs[2]]    # d.logs[1] stays in the bucket, listed by nothing now
     original_logs = d.logs
@@ -963,7 +1171,7 @@ def v_hostile_digest_json():
                'last one names the file itself), a 100,000-level nested array in newestEventTime (gzip keeps it '
                'tiny), invalid UTF-8 (an overlong encoding of "..") in a log\'s s3Object, digestEndTime as epoch '
                'seconds (a number), and logFiles as an object ({}). All five are invalid_format and their logs are '
-               'not reported. Python\'s json keeps the last duplicate and accepts {} as an empty listing, so the AWS '
+               'not_in_any_digest. Python\'s json keeps the last duplicate and accepts {} as an empty listing, so the AWS '
                'CLI calls those two valid; it rejects the others (the deep nesting through a RecursionError, the '
                'number through a TypeError from its date parser, both caught). A non-empty logFiles object would '
                'make the CLI raise a TypeError out of its own error handler and stop (exit 255), so this vector '
@@ -996,6 +1204,7 @@ def v_hostile_digest_json():
 
     c = v.chain(trail, T('2025-03-28T05:33:52Z'), [2, 0, 1, 2, 1, 1, 0, 2, 1], key(MAIN), after=after)
     for i, d in sorted(hostile.items()):
+        v.unreadable.add(d.key)
         v.digests[d.uri] = ('invalid', 'invalid_format')
         v.forget_logs_of(d)
     assert len(hostile[3].gz) < 4000 and len(hostile[3].raw) > 200000
@@ -1086,13 +1295,203 @@ def v_key_expired_mid_chain():
                  'accepts that digest.')
     return v
 
+# --- findings the AWS CLI cannot make: unreferenced logs, off-chain digests, runs of missing digests ------------
+
+def v_injected_log():
+    v = Vector('injected-log', 'Files in the log folder that no digest lists: a log named like CloudTrail\'s and '
+               'delivered inside the validated span, fabricated and dropped in (not_in_any_digest); a listed log '
+               'renamed (its listed name is missing/not_found, the renamed copy not_in_any_digest); a file not named '
+               'like a log in a day folder of the span (judged by its day folder: not_in_any_digest). Not reported: '
+               'a log-named file delivered hours before the first digest (outside the span) and a .metadata.json '
+               'sidecar beside a log. The AWS CLI only reads what digests list.', 31)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-03T10:14:26Z'), [2, 1, 2, 1, 2], key(MAIN))
+    fake = make_log(v.rng, trail, c[3].start + timedelta(minutes=21, seconds=9), 'management')
+    v.objects[fake.key] = fake.gz
+    log = c[1].logs[0]
+    unique = ''.join(v.rng.choice(string.ascii_letters + string.digits) for _ in range(16))
+    renamed = log.key.rsplit('_', 1)[0] + '_' + unique + '.json.gz'
+    v.objects[renamed] = v.objects.pop(log.key)
+    v.logs[log.uri] = ('missing', 'not_found', None)
+    odd = trail.log_folder + c[2].end.strftime('/%Y/%m/%d/') + 'exfil-staging.json.gz'
+    v.objects[odd] = gz(b'{"Records":[]}')
+    early = make_log(v.rng, trail, c[0].start - timedelta(hours=3, minutes=2), 'management')
+    v.objects[early.key] = early.gz
+    sidecar = c[4].logs[0]
+    v.objects[sidecar.key + '.metadata.json'] = pretty({'AcceptRanges': 'bytes', 'ContentLength': len(sidecar.gz),
+                                                        'ContentType': 'application/json', 'Metadata': {}}, 4)
+    assert log_time(early.key) < c[0].start and folder_day(odd) <= c[2].end
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_replayed_digest():
+    v = Vector('replayed-digest', 'Two digest files the chain never links to: a byte-identical copy of the second '
+               'digest stored under a new digest-shaped key between the fifth and sixth (duplicate; it lists the same '
+               'logs, which the chain proves valid and the copy reports again as unverified), and a copy of another '
+               'account\'s digest (444455556666) stored in this chain\'s folder under this trail\'s name '
+               '(moved: its content names its real location). Both invalid; the AWS CLI never reads them.', 32)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-04T03:27:51Z'), [1, 2, 1, 2, 1, 2, 1], key(MAIN))
+    dup_key = trail.digest_key(c[4].end + timedelta(minutes=26, seconds=40))
+    assert c[4].key < dup_key < c[5].key
+    v.add_digest(c[1], key=dup_key)
+    dup_uri = f's3://{trail.bucket}/{dup_key}'
+    v.off_chain(dup_uri, 'duplicate', c[1], 'A byte-identical copy of a chain digest under another name; no digest '
+                'links to it, so the AWS CLI never reads it. We judge every digest file the walk passed by.')
+    other = Trail(account='444455556666', name='management-events', home_region='us-east-1',
+                  bucket='aws-cloudtrail-logs-444455556666-5e6f7a8b')
+    o0 = Digest(other, c[1].start + timedelta(minutes=7), c[1].end + timedelta(minutes=7, seconds=13),
+                make_logs(v.rng, other, c[1].start + timedelta(minutes=7), c[1].end + timedelta(minutes=7), 1,
+                          'management'), None, key(MAIN))
+    o1 = Digest(other, o0.end, o0.end + HOUR, make_logs(v.rng, other, o0.end, o0.end + HOUR, 2, 'management'), o0,
+                key(MAIN))
+    moved_key = trail.digest_key(c[2].end + timedelta(minutes=33, seconds=5))
+    assert c[2].key < moved_key < c[3].key and o1.end < c[3].end
+    v.add_digest(o1, key=moved_key, bucket=trail.bucket)
+    v.off_chain(f's3://{trail.bucket}/{moved_key}', 'moved', o1, 'Another account\'s digest copied into this '
+                'chain\'s folder under a new name; no digest links to it, so the AWS CLI never reads it.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_forked_chain():
+    v = Vector('forked-chain', 'A second validly signed digest at its own correct key (between the third and fourth '
+               'digests) claims the third digest as its predecessor, as the fourth does; no digest links to it. It '
+               'lists a log no chain digest lists (in the bucket). The fork is invalid, its log unverified; the AWS '
+               'CLI never reads it.', 33)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-05T14:03:37Z'), [2, 1, 2, 1, 2, 1], key(MAIN))
+    forged = make_log(v.rng, trail, c[2].end + timedelta(minutes=12, seconds=44), 'management')
+    v.objects[forged.key] = forged.gz
+    fork = Digest(trail, c[2].end, c[2].end + timedelta(minutes=41, seconds=13), [forged], c[2], key(MAIN))
+    assert c[2].key < fork.key < c[3].key and c[3].fields['previousDigestS3Object'] == c[2].key
+    v.add_digest(fork)
+    v.off_chain(fork.uri, 'fork', fork, 'A second digest claiming the same predecessor as a chain digest; no digest '
+                'links to it, so the AWS CLI never reads it.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_unlinked_digest():
+    v = Vector('unlinked-digest', 'A validly signed digest at its own correct key between the fourth and fifth '
+               'digests, with null previous* fields, that no digest links to. It lists one log (in the bucket) that '
+               'no chain digest lists. The digest is off_chain (invalid), its log unverified; the AWS CLI never '
+               'reads it.', 34)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-06T20:51:08Z'), [1, 2, 1, 2, 1, 2], key(MAIN))
+    extra = make_log(v.rng, trail, c[3].end + timedelta(minutes=9, seconds=2), 'management')
+    v.objects[extra.key] = extra.gz
+    d = Digest(trail, c[3].end, c[3].end + timedelta(minutes=29, seconds=31), [extra], None, key(MAIN))
+    assert c[3].key < d.key < c[4].key
+    v.add_digest(d)
+    v.off_chain(d.uri, 'off_chain', d, 'A validly signed digest that no digest links to; the AWS CLI never reads '
+                'it. We judge every digest file the walk passed by.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_deleted_digest_run():
+    v = Vector('deleted-digest-run', 'Three consecutive digests (and sidecars) deleted from an hourly chain without '
+               'drift: the newest of them is missing/not_found through the link; the two before it are inferred '
+               'missing from the hourly cadence (their keys: the missing key\'s time minus one and two hours, which '
+               'are the deleted keys). Their logs stay in the bucket, listed by nothing: not_in_any_digest.', 35)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-07T05:18:44Z'), [1, 2, 1, 2, 2, 1, 2, 1], key(MAIN), drift=False)
+    for d in c[3:6]:
+        v.remove_digest_object(d)
+        v.forget_logs_of(d)
+        del v.digests[d.uri]
+    v.digests[c[5].uri] = ('missing', 'not_found')
+    inferred = [c[5].end - k * HOUR for k in (1, 2)]
+    assert [trail.digest_key(t) for t in inferred] == [c[4].key, c[3].key]
+    v.inferred_missing(trail, inferred, 'Inferred from the hourly cadence between a missing digest and the next '
+                       'older one on disk; the AWS CLI only reports the digest a link names.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_truncated_tail():
+    v = Vector('truncated-tail', 'The two newest digests of a clean, drift-free chain were deleted (their logs stay, '
+               'but are delivered after the newest remaining digest\'s end, outside the validated span, so not '
+               'reported). trail-status.json (aws cloudtrail get-trail-status, CLI v2) says the last digest was '
+               'delivered four minutes after the deleted newest digest\'s end: the digests due hourly after the '
+               'newest remaining one up to then are inferred missing.', 36)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-08T11:36:21Z'), [1, 2, 1, 2, 1, 2, 1], key(MAIN), drift=False)
+    for d in c[5:]:
+        v.remove_digest_object(d)
+        v.forget_logs_of(d)
+        del v.digests[d.uri]
+    newest = c[4].end
+    latest_digest = c[6].end + timedelta(minutes=4, milliseconds=482)
+    latest_log = max(l.delivered for l in c[6].logs) + timedelta(milliseconds=117)
+    n = int((latest_digest - newest).total_seconds() // 3600)
+    inferred = [newest + k * HOUR for k in range(1, n + 1)]
+    assert n == 2 and [trail.digest_key(t) for t in inferred] == [c[5].key, c[6].key]
+    v.inferred_missing(trail, inferred, 'Inferred from get-trail-status\'s LatestDigestDeliveryTime: digests due '
+                       'after the newest on disk; the AWS CLI only reads what is in the bucket.')
+    v.extra_files['trail-status.json'] = pretty({
+        'IsLogging': True,
+        'LatestDeliveryTime': latest_log.isoformat(),
+        'StartLoggingTime': '2025-02-11T16:20:05.118000+00:00',
+        'LatestDigestDeliveryTime': latest_digest.isoformat(),
+        'LatestDeliveryAttemptTime': latest_log.strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'LatestNotificationAttemptTime': '',
+        'LatestNotificationAttemptSucceeded': '',
+        'LatestDeliveryAttemptSucceeded': latest_log.strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'TimeLoggingStarted': '2025-02-11T16:20:05Z',
+        'TimeLoggingStopped': '',
+    }, 4)
+    v.arguments = v.arguments + ['--trail-status', 'trail-status.json']
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c[:5])
+    return v
+
+
+def v_backfill_digests():
+    generated = T('2025-04-02T09:15:27Z')
+    v = Vector('backfill-digests', 'A standard chain of seven digests plus a backfill chain (_backfill.json.gz) for '
+               'hours two to four of it, listing logs of those hours that the standard digests left out. The '
+               f'backfill digests were generated on {iso(generated)} (backfill-generation-timestamp in their S3 '
+               'metadata) and signed with a key valid then but not at their digestEndTime; all valid. A fourth '
+               'backfill digest (for hour five, linked to the third) lacks backfill-generation-timestamp: '
+               'invalid_format, its logs unverified.', 37)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-03-31T00:47:12Z'), [2, 1, 2, 1, 2, 1, 2], key(MAIN))
+    signer = key('us-east-1-backfill')
+    prev, backfill = None, []
+    for i, count in zip((1, 2, 3, 4), (2, 1, 2, 1)):
+        logs = make_logs(v.rng, trail, c[i].start, c[i].end, count, 'management')
+        d = Digest(trail, c[i].start, c[i].end, logs, prev, signer,
+                   key_override=trail.digest_key(c[i].end, backfill=True))
+        assert not signer.start <= d.end <= signer.end and signer.start <= generated <= signer.end
+        v.add_digest(d, metadata={'backfill-generation-timestamp': iso(generated)} if i != 4 else None)
+        for log in logs:
+            v.add_log(log)
+        backfill.append(d)
+        prev = d
+    bad = backfill[-1]
+    v.digests[bad.uri] = ('invalid', 'invalid_format')
+    v.logs_of(bad, 'unverified', 'digest_invalid')
+    v.keys('us-east-1', [MAIN, 'us-east-1-backfill'])
+    v.run(trail, c, backfill)
+    return v
+
+
 VECTORS = [
     v_clean_multi_day, v_empty_hours, v_tampered_log, v_deleted_log, v_corrupt_gzip_log, v_trailing_data_log,
     v_uncompressed_log, v_deleted_digest, v_modified_digest, v_garbled_digest, v_moved_digest,
     v_validation_disabled_gap, v_key_rotation, v_unknown_fingerprint, v_key_outside_validity, v_key_other_region,
     v_wrong_signature_algorithm, v_no_metadata, v_previous_hash_mismatch, v_org_trail, v_s3_prefix, v_multi_region,
     v_two_trails, v_path_escape_log, v_path_escape_symlink, v_path_escape_previous_digest, v_hostile_digest_json,
-    v_gzip_bomb_log, v_key_expired_mid_chain,
+    v_gzip_bomb_log, v_key_expired_mid_chain, v_gap_strict, v_injected_log, v_replayed_digest, v_forked_chain,
+    v_unlinked_digest, v_deleted_digest_run, v_truncated_tail, v_backfill_digests,
 ]
 
 # The real us-east-1 key from the AWS CLI's own example (awscli/examples/cloudtrail/list-public-keys.rst),
@@ -1128,7 +1527,8 @@ def main():
     for make in VECTORS:
         v = make()
         v.write(args.out)
-        print(f'{v.name}: {len(v.digests)} digests, {len(v.logs)} logs, exit {v.expected()["exitCode"]}')
+        e = v.expected()
+        print(f'{v.name}: {len(e["digests"])} digests, {len(e["logFiles"])} logs, exit {e["exitCode"]}')
     write_real_world(args.out)
     return 0
 

@@ -27,7 +27,10 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 DIGEST_RE = re.compile(r'^(?P<prefix>(?:.*/)?)AWSLogs/(?:(?P<org>o-[a-z0-9]+)/)?(?P<acct>\d{12})/CloudTrail-Digest/'
                        r'(?P<region>[a-z0-9-]+)/\d{4}/\d\d/\d\d/(?P=acct)_CloudTrail-Digest_(?P=region)_'
-                       r'(?P<rest>.+)_(?P<ts>\d{8}T\d{6}Z)\.json\.gz$')
+                       r'(?P<rest>.+)_(?P<ts>\d{8}T\d{6}Z)(?P<backfill>_backfill)?\.json\.gz$')
+HOUR = 3600
+GAP_EVENTS = {'StopLogging', 'DeleteTrail', 'UpdateTrail', 'StartLogging', 'CreateTrail'}
+EXPLANATION_MARGIN = 2 * HOUR
 REQUIRED_STRINGS = ['digestStartTime', 'digestEndTime', 'digestS3Bucket', 'digestS3Object',
                     'digestPublicKeyFingerprint']
 OPTIONAL_STRINGS = ['awsAccountId', 'digestSignatureAlgorithm', 'previousDigestSignature', 'previousDigestS3Bucket',
@@ -191,12 +194,71 @@ def ts_key(key):
     return DIGEST_RE.match(key).group('ts')
 
 
+def ts_time(ts):
+    return datetime.strptime(ts, '%Y%m%dT%H%M%SZ').replace(tzinfo=timezone.utc)
+
+
 def iso_ts(ts):
     return datetime.strptime(ts, '%Y%m%dT%H%M%SZ').strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+def iso(t):
+    return t.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def with_time(key, t):
+    """A digest key with its end time (file name and YYYY/MM/DD folders) replaced by t."""
+    m = DIGEST_RE.match(key)
+    org = m['org'] + '/' if m['org'] else ''
+    return (f"{m['prefix']}AWSLogs/{org}{m['acct']}/CloudTrail-Digest/{m['region']}/{t.strftime('%Y/%m/%d')}/"
+            f"{m['acct']}_CloudTrail-Digest_{m['region']}_{m['rest']}_{t.strftime('%Y%m%dT%H%M%SZ')}"
+            f"{m['backfill'] or ''}.json.gz")
+
+
+def read_records(path):
+    """Records of a log file (gzip or plain JSON), or [] when it is not one."""
+    try:
+        with open(path, 'rb') as f:
+            data = f.read(64 << 20)
+        if data[:2] == b'\x1f\x8b':
+            data = zlib.decompressobj(31).decompress(data, 256 << 20)
+        records = json.loads(data).get('Records')
+        return records if isinstance(records, list) else []
+    except (ValueError, zlib.error, AttributeError, OSError):
+        return []
+
+
+def explanations(files, scope, trail_names, start, end):
+    """CloudTrail calls recorded in the scope's logs within two hours of a gap that switch logging or validation."""
+    found = []
+    for key, path in files.items():
+        if not key.startswith(scope + '/') or key.endswith('.metadata.json') or os.path.islink(path):
+            continue
+        for r in read_records(path):
+            if not isinstance(r, dict) or r.get('eventSource') != 'cloudtrail.amazonaws.com' or \
+                    r.get('eventName') not in GAP_EVENTS or r.get('errorCode'):
+                continue
+            params = r.get('requestParameters') or {}
+            if params.get('name') is not None and params['name'].rsplit('/', 1)[-1] not in trail_names:
+                continue
+            if r['eventName'] in ('UpdateTrail', 'CreateTrail') and \
+                    not isinstance(params.get('enableLogFileValidation'), bool):
+                continue
+            t = parse_time(r['eventTime'])
+            if (start - t).total_seconds() <= EXPLANATION_MARGIN and (t - end).total_seconds() <= EXPLANATION_MARGIN:
+                found.append((t, {'eventName': r['eventName'], 'eventTime': r['eventTime'],
+                                  'userArn': (r.get('userIdentity') or {}).get('arn'),
+                                  'sourceIPAddress': r.get('sourceIPAddress')}))
+    return [e for _, e in sorted(found, key=lambda x: x[0])]
+
+
 def check_vector(vdir):
     exp = json.load(open(os.path.join(vdir, 'expected.json')))
+    args = exp['arguments']
+    strict = '--strict' in args
+    trail_status = None
+    if '--trail-status' in args:
+        trail_status = json.load(open(os.path.join(vdir, args[args.index('--trail-status') + 1])))
     bucket_name = exp['digests'][0]['s3Uri'].split('/')[2]
     broot = os.path.join(vdir, 'bucket')
     files = {}
@@ -208,37 +270,62 @@ def check_vector(vdir):
     for k in files:
         m = DIGEST_RE.match(k)
         if m:
-            chains.setdefault((m['prefix'], m['org'], m['acct'], m['region'], m['rest']), []).append(k)
-    digests, logs, gaps = {}, {}, []
+            chains.setdefault((m['prefix'], m['org'], m['acct'], m['region'], m['rest'], bool(m['backfill'])),
+                              []).append(k)
+    digests, logs, gaps = [], [], []     # digests: (uri, status, reason); logs: (uri, status, reason, note)
+    spans, listed = {}, set()            # log folder -> [earliest digestStartTime, latest digestEndTime]; (bucket, key)
     stats = {'sig_ok': 0, 'hash_ok': 0}
     uri = lambda k: f's3://{bucket_name}/{k}'
 
-    for (prefix, org, acct, region, rest), on_disk in chains.items():
+    def read_digest(path):
+        with open(path, 'rb') as f:
+            raw = f.read()
+        try:
+            return parse_digest(raw)
+        except ValueError:
+            return None, None
+
+    for (prefix, org, acct, region, rest, backfill), on_disk in chains.items():
         on_disk.sort(key=ts_key)
+        scope = f"{prefix}AWSLogs/{org + '/' if org else ''}{acct}/CloudTrail/{region}"
+        visited, owners, claims = set(), {}, {}   # owners: sha256 of content -> key; claims: predecessor -> claimant
+        oldest = None
+
+        def parsed(d):
+            s, e = parse_time(d['digestStartTime']), parse_time(d['digestEndTime'])
+            lo, hi = spans.get(scope, (s, e))
+            spans[scope] = (min(lo, s), max(hi, e))
+            listed.update((lf['s3Bucket'], lf['s3Object']) for lf in d['logFiles'])
 
         def older_than(ts):
-            cands = [k for k in on_disk if ts_key(k) < ts]
+            cands = [k for k in on_disk if ts_key(k) < ts and k not in visited]
             return cands[-1] if cands else None
 
         cur, successor = on_disk[-1], None   # successor: (digest dict, valid?) that linked to cur
         while cur:
+            visited.add(cur)
+            oldest = min(oldest or ts_key(cur), ts_key(cur))
             try:
                 path = resolve(broot, cur)
             except Unsafe:
-                digests[uri(cur)] = ('invalid', 'unsafe_path')
+                digests.append((uri(cur), 'invalid', 'unsafe_path'))
                 cur, successor = older_than(ts_key(cur)), None   # the link's key must still say its timestamp
                 continue
             if not os.path.isfile(path):
-                digests[uri(cur)] = ('missing', 'not_found')
-                cur, successor = older_than(ts_key(cur)), None
+                digests.append((uri(cur), 'missing', 'not_found'))
+                older = older_than(ts_key(cur))
+                if older and successor:
+                    # a run of deleted digests: one per hour between the missing one and the next older on disk
+                    t, o = ts_time(ts_key(cur)), ts_time(ts_key(older))
+                    hours = round((t - o).total_seconds() / HOUR)
+                    for k in range(1, hours):
+                        digests.append((uri(with_time(cur, datetime.fromtimestamp(t.timestamp() - k * HOUR,
+                                                                                   timezone.utc))),
+                                        'missing', 'not_found'))
+                cur, successor = older, None
                 continue
-            with open(path, 'rb') as f:
-                raw = f.read()
-            verdict, d = None, None
-            try:
-                inflated, d = parse_digest(raw)
-            except ValueError:
-                verdict = ('invalid', 'invalid_format')
+            inflated, d = read_digest(path)
+            verdict = None if d is not None else ('invalid', 'invalid_format')
             side = None
             if os.path.isfile(path + '.metadata.json'):
                 side = json.load(open(path + '.metadata.json'))['Metadata']
@@ -247,13 +334,22 @@ def check_vector(vdir):
             if not verdict and (d.get('digestSignatureAlgorithm') not in (None, 'SHA256withRSA') or
                                 (side and side['signature-algorithm'] != 'SHA256withRSA')):
                 verdict = ('invalid', 'unsupported_signature_algorithm')
+            signed_at, tolerance = (parse_time(d['digestEndTime']) if d else None), 0
+            if not verdict and backfill:
+                # a backfill digest is signed when generated: the key must be valid within an hour of that time
+                generated = (side or {}).get('backfill-generation-timestamp')
+                if generated is None:
+                    verdict = ('invalid', 'invalid_format')
+                else:
+                    signed_at, tolerance = parse_time(generated), HOUR
             if not verdict:
                 fp = d['digestPublicKeyFingerprint']
                 entry = keys.get(region, {}).get(fp)
                 if not entry:
                     other = any(fp in ks for r, ks in keys.items() if r != region)
                     verdict = ('invalid', 'key_wrong_region' if other else 'unknown_fingerprint')
-                elif not entry[1] <= parse_time(d['digestEndTime']) <= entry[2]:
+                elif not ((entry[1] - signed_at).total_seconds() <= tolerance and
+                          (signed_at - entry[2]).total_seconds() <= tolerance):
                     verdict = ('invalid', 'key_not_valid_at_time')
             if not verdict:
                 sig = side['signature'] if side else (successor[0]['previousDigestSignature'] if successor else None)
@@ -272,31 +368,104 @@ def check_vector(vdir):
                     successor[0]['previousDigestHashValue'] != hashlib.sha256(inflated).hexdigest():
                 verdict = ('invalid', 'previous_hash_mismatch')
             verdict = verdict or ('valid', None)
-            digests[uri(cur)] = verdict
+            digests.append((uri(cur),) + verdict)
             if d is not None:
+                parsed(d)
+                owners.setdefault(hashlib.sha256(inflated).hexdigest(), cur)
+                if d.get('previousDigestS3Bucket') is not None and d.get('previousDigestS3Object') is not None:
+                    claims.setdefault((d['previousDigestS3Bucket'], d['previousDigestS3Object']), cur)
                 for lf in d['logFiles']:
-                    logs[uri(lf['s3Object'])] = check_log(lf, broot, verdict, stats)
+                    logs.append((f"s3://{lf['s3Bucket']}/{lf['s3Object']}",) + check_log(lf, broot, verdict, stats))
             if verdict[0] == 'invalid':
                 cur, successor = older_than(ts_key(cur)), None
             elif d.get('previousDigestS3Object') is None:
                 older = older_than(ts_key(cur))
                 if older:
-                    gaps.append({'start': iso_ts(ts_key(older)), 'end': d['digestStartTime']})
+                    gaps.append((scope, rest, ts_time(ts_key(older)), parse_time(d['digestStartTime'])))
                 cur, successor = older, None
             else:
                 cur, successor = d['previousDigestS3Object'], (d, verdict[0] == 'valid')
 
-    got_d = sorted([{'s3Uri': u, 'status': s, 'reason': r} for u, (s, r) in digests.items()], key=lambda e: e['s3Uri'])
-    got_l = sorted([{'s3Uri': u, 'status': s, 'reason': r, 'note': n} for u, (s, r, n) in logs.items()],
-                   key=lambda e: e['s3Uri'])
-    exit_code = 0 if all(e['status'] == 'valid' for e in got_d + got_l) else 1
+        # digests on disk the walk passed by (newer than the oldest it reached, never reached): off the chain
+        for k in reversed(on_disk):
+            if k in visited or ts_key(k) <= oldest:
+                continue
+            try:
+                path = resolve(broot, k)
+            except Unsafe:
+                digests.append((uri(k), 'invalid', 'unsafe_path'))
+                continue
+            inflated, d = read_digest(path)
+            if d is None:
+                digests.append((uri(k), 'invalid', 'invalid_format'))
+                continue
+            parsed(d)
+            if hashlib.sha256(inflated).hexdigest() in owners:
+                reason = 'duplicate'
+            elif d['digestS3Bucket'] != bucket_name or d['digestS3Object'] != k:
+                reason = 'moved'
+            elif d.get('previousDigestS3Bucket') is not None and d.get('previousDigestS3Object') is not None and \
+                    (d['previousDigestS3Bucket'], d['previousDigestS3Object']) in claims:
+                reason = 'fork'
+            else:
+                reason = 'off_chain'
+            digests.append((uri(k), 'invalid', reason))
+            # A log the chain already judged is reported once, from the chain; the rest cannot be proven.
+            judged = {entry[0] for entry in logs}
+            for lf in d['logFiles']:
+                log_uri = f"s3://{lf['s3Bucket']}/{lf['s3Object']}"
+                if log_uri not in judged:
+                    logs.append((log_uri, 'unverified', 'digest_invalid', None))
+
+        # the digests CloudTrail says it delivered after the newest one on disk (get-trail-status)
+        if trail_status is not None and not backfill:
+            newest = on_disk[-1]
+            e, last = ts_time(ts_key(newest)), parse_time(trail_status['LatestDigestDeliveryTime'])
+            for k in range(1, int((last - e).total_seconds() // HOUR) + 1):
+                digests.append((uri(with_time(newest, datetime.fromtimestamp(e.timestamp() + k * HOUR,
+                                                                             timezone.utc))),
+                                'missing', 'not_found'))
+
+    # coverage: files of each walked log folder, in its span, that no readable digest lists
+    for scope, (start, end) in spans.items():
+        acct, region = scope.split('/')[-3], scope.split('/')[-1]
+        name_re = re.compile(rf'^{acct}_CloudTrail_{region}_(\d{{8}}T\d{{4}}Z)_')
+        day_start = start.replace(hour=0, minute=0, second=0)
+        for k in sorted(files):
+            if not k.startswith(scope + '/') or k.endswith('.metadata.json') or (bucket_name, k) in listed:
+                continue
+            m = name_re.match(k.rsplit('/', 1)[-1])
+            t = datetime.strptime(m[1], '%Y%m%dT%H%MZ').replace(tzinfo=timezone.utc) if m else None
+            if t is not None:
+                if not (t >= start and (t - end).total_seconds() <= -59):
+                    continue
+            else:
+                try:
+                    day = datetime.strptime('/'.join(k.split('/')[-4:-1]), '%Y/%m/%d').replace(tzinfo=timezone.utc)
+                except ValueError:
+                    day = None
+                if day is not None and not (day_start <= day <= end):
+                    continue
+            during = t is not None and any(g[0] == scope and g[2] < t < g[3] for g in gaps)
+            logs.append((uri(k), 'unreferenced', 'delivered_during_gap' if during else 'not_in_any_digest', None))
+
+    got_d = sorted([{'s3Uri': u, 'status': s, 'reason': r} for u, s, r in digests], key=lambda e: e['s3Uri'])
+    got_l = [{'s3Uri': u, 'status': s, 'reason': r, 'note': n}
+             for u, s, r, n in sorted(logs, key=lambda e: (e[0], e[1], e[2] or '', e[3] or ''))]
+    got_g = [{'start': iso(a), 'end': iso(b),
+              'explanations': explanations(files, scope, {rest.rsplit('_', 1)[0]}, a, b)}
+             for scope, rest, a, b in sorted(gaps, key=lambda g: g[2])]
+    exit_code = 0 if all(e['status'] == 'valid' for e in got_d) and all(
+        e['status'] == 'valid' or (e['reason'] == 'delivered_during_gap' and not strict) for e in got_l) else 1
     problems = []
+    if len({e['s3Uri'] for e in got_d}) != len(got_d):
+        problems.append(('digests reported twice', got_d, exp['digests']))
     if got_d != exp['digests']:
         problems.append(('digests', got_d, exp['digests']))
     if got_l != exp['logFiles']:
         problems.append(('logFiles', got_l, exp['logFiles']))
-    if sorted(gaps, key=lambda g: g['start']) != exp['gaps']:
-        problems.append(('gaps', gaps, exp['gaps']))
+    if got_g != exp['gaps']:
+        problems.append(('gaps', got_g, exp['gaps']))
     if exit_code != exp['exitCode']:
         problems.append(('exitCode', exit_code, exp['exitCode']))
     return problems, stats, len(got_d), len(got_l)

@@ -126,8 +126,11 @@ public struct BucketValidator: Sendable {
                     progress.digestsDone += 1
                     reportProgress()
                     step.inferredMissing.forEach { enqueue(.digest($0)) }
-                    if options.checkCoverage {
+                    // Every log any digest lists: for the coverage check, and to report a log once only.
+                    if !step.isOffChain {
                         for location in step.listedLogs { listed.insert(CoverageScanner.fingerprint(location)) }
+                    }
+                    if options.checkCoverage {
                         let scope = CoverageScanner.Scope(chain.identity)
                         if let start = step.digest.digestStartTime.flatMap(CloudTrailTime.parse),
                            let end = step.digest.digestEndTime.flatMap(CloudTrailTime.parse) {
@@ -160,6 +163,13 @@ public struct BucketValidator: Sendable {
                                 oldestEventTime: check.entry.oldestEventTime, newestEventTime: check.entry.newestEventTime)),
                                     read, hashed)
                         }
+                    }
+                    if step.isOffChain {
+                        // A log the chain already judged is reported once, from the chain.
+                        step.unverifiedLogs.removeAll { entry in
+                            Self.location(ofURI: entry.s3Uri).map { listed.contains(CoverageScanner.fingerprint($0)) } ?? false
+                        }
+                        for location in step.listedLogs { listed.insert(CoverageScanner.fingerprint(location)) }
                     }
                     step.unverifiedLogs.forEach { enqueue(.logFile($0)) }
                     if let gap = step.gap { enqueue(.gap(gap)) }

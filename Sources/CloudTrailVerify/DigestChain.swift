@@ -41,6 +41,8 @@ struct DigestChain {
         var listedLogs: [S3Location] = []
         /// The checkpointed digest where an incremental walk stops.
         var isCheckpointStop = false
+        /// A digest on disk the walk never reached, judged after it.
+        var isOffChain = false
     }
 
     /// Longest run of deleted digests that is spelled out hour by hour; a hostile key
@@ -299,17 +301,17 @@ struct DigestChain {
         case .failure(.unsafeKey(_, let why)):
             entry.reason = .unsafePath
             entry.message = "unsafe path, not opened: \(why)"
-            return Step(digest: entry)
+            return Step(digest: entry, isOffChain: true)
         case .failure(.unknownBucket):
             entry.reason = .notFound
             entry.status = .missing
-            return Step(digest: entry)
+            return Step(digest: entry, isOffChain: true)
         case .success(let path):
             switch Self.read(path) {
             case .failure(let problem):
                 entry.reason = .invalidFormat
                 entry.message = "invalid format: \(problem.message) (and no digest of the chain links to it)"
-                return Step(digest: entry)
+                return Step(digest: entry, isOffChain: true)
             case .success(let parsed):
                 digest = parsed
             }
@@ -331,6 +333,7 @@ struct DigestChain {
             entry.message = "off the chain: no newer digest links to it, so the chain does not vouch for it"
         }
         var step = Step(digest: entry)
+        step.isOffChain = true
         step.listedLogs = digest.logFiles.map(\.location)
         step.unverifiedLogs = digest.logFiles.map {
             ValidationReport.LogFileEntry(

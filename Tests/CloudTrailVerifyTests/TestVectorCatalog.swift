@@ -78,8 +78,15 @@ struct ExpectedVector: Decodable, Sendable {
     }
 
     struct Gap: Decodable, Sendable, Hashable {
+        struct Explanation: Decodable, Sendable, Hashable {
+            var eventName: String
+            var eventTime: String
+            var userArn: String?
+            var sourceIPAddress: String?
+        }
         var start: String
         var end: String
+        var explanations: [Explanation]?
     }
 
     struct AWSCLI: Decodable, Sendable {
@@ -115,9 +122,24 @@ extension ValidationReport {
         logFiles.map { [$0.s3Uri, $0.status.rawValue, $0.reason?.rawValue ?? "-", $0.note?.rawValue ?? "-"].joined(separator: " | ") }.sorted()
     }
     var gapLines: [String] { gaps.map { "\($0.start) → \($0.end)" }.sorted() }
+    /// Each gap with who did what to cause it, as far as the logs tell.
+    var explanationLines: [String] {
+        gaps.map { gap in
+            "\(gap.start) → \(gap.end): " + (gap.explanations ?? []).map {
+                "\($0.eventName) \($0.eventTime) \($0.userArn ?? "-") \($0.sourceIPAddress ?? "-")"
+            }.joined(separator: "; ")
+        }.sorted()
+    }
 }
 
 extension ExpectedVector {
+    var explanationLines: [String] {
+        gaps.map { gap in
+            "\(gap.start) → \(gap.end): " + (gap.explanations ?? []).map {
+                "\($0.eventName) \($0.eventTime) \($0.userArn ?? "-") \($0.sourceIPAddress ?? "-")"
+            }.joined(separator: "; ")
+        }.sorted()
+    }
     var digestLines: [String] { digests.map(\.line).sorted() }
     var logFileLines: [String] { logFiles.map(\.line).sorted() }
     var gapLines: [String] { gaps.map { "\($0.start) → \($0.end)" }.sorted() }

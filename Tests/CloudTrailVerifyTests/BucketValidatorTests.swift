@@ -188,6 +188,20 @@ struct BucketValidatorTests {
         }
     }
 
+    @Test("a digest file over the size limit is invalid without being read")
+    func oversizedDigestIsInvalid() async throws {
+        try await TestSupport.withTemporaryDirectory { folder in
+            let copy = try Self.copyVector("clean-multi-day", into: folder)
+            let first = copy + "/bucket/" + TestSupport.Clean.firstDigestKey
+            // A sparse 200 MB file: no disk is spent, and a reader that loaded it whole would be caught by the limit.
+            #expect(truncate(first, 200_000_000) == 0)
+            let report = try await BucketValidator(options: Self.options(copy + "/bucket", keys: copy + "/keys")).run()
+            let entry = try #require(report.digests.first { $0.s3Uri.hasSuffix(TestSupport.Clean.firstDigestKey) })
+            #expect(entry.reason == .invalidFormat)
+            #expect(entry.message?.contains("over the") == true)
+        }
+    }
+
     @Test("an empty bucket, or a window with no digest in it, cannot be validated (exit 2)")
     func nothingToValidate() async throws {
         try await TestSupport.withTemporaryDirectory { folder in

@@ -23,38 +23,37 @@ internal final class RSAPublicKeyHandle: @unchecked Sendable {
 
     /// Parses a DER `RSAPublicKey` (PKCS#1), the form CloudTrail's ListPublicKeys returns.
     convenience init(pkcs1DER der: [UInt8]) throws(ParseFailure) {
-        let parsed: (OpaquePointer?, Int) = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            let key = d2i_PublicKey(EVP_PKEY_RSA, nil, &cursor, buffer.count)
-            let consumed = cursor.map { $0 - buffer.baseAddress! } ?? 0
-            return (key, consumed)
-        }
-        guard let key = parsed.0 else {
-            throw ParseFailure(message: "not a DER PKCS#1 RSAPublicKey (\(OpenSSLErrorQueue.drain()))")
-        }
-        guard parsed.1 == der.count else {
-            EVP_PKEY_free(key)
-            throw ParseFailure(message: "\(der.count - parsed.1) bytes after the end of the DER key")
-        }
-        try self.init(key: key)
+        try self.init(key: Self.decode(der, as: "a DER PKCS#1 RSAPublicKey") { cursor, count in
+            d2i_PublicKey(EVP_PKEY_RSA, nil, cursor, count)
+        })
     }
 
     /// Parses a DER `SubjectPublicKeyInfo` (what a `PUBLIC KEY` PEM block holds).
     convenience init(subjectPublicKeyInfoDER der: [UInt8]) throws(ParseFailure) {
+        try self.init(key: Self.decode(der, as: "a DER SubjectPublicKeyInfo") { cursor, count in
+            d2i_PUBKEY(nil, cursor, count)
+        })
+    }
+
+    /// Runs one of OpenSSL's `d2i_*` decoders over all of `der`: bytes left over are an error too.
+    private static func decode(
+        _ der: [UInt8], as what: String,
+        with decoder: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> OpaquePointer?
+    ) throws(ParseFailure) -> OpaquePointer {
         let parsed: (OpaquePointer?, Int) = der.withUnsafeBufferPointer { buffer in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            let key = d2i_PUBKEY(nil, &cursor, buffer.count)
+            let key = decoder(&cursor, buffer.count)
             let consumed = cursor.map { $0 - buffer.baseAddress! } ?? 0
             return (key, consumed)
         }
         guard let key = parsed.0 else {
-            throw ParseFailure(message: "not a DER SubjectPublicKeyInfo (\(OpenSSLErrorQueue.drain()))")
+            throw ParseFailure(message: "not \(what) (\(OpenSSLErrorQueue.drain()))")
         }
         guard parsed.1 == der.count else {
             EVP_PKEY_free(key)
             throw ParseFailure(message: "\(der.count - parsed.1) bytes after the end of the DER key")
         }
-        try self.init(key: key)
+        return key
     }
 
     /// The modulus size in bits.

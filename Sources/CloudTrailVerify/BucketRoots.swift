@@ -77,6 +77,14 @@ public struct BucketRoots: Sendable {
         return .success(path)
     }
 
+    /// Whether `path`, with every link resolved, is `root` or lies inside it. A folder the
+    /// validator opens by a path it built (a log folder, a day folder) must pass this first:
+    /// the walker's no-links rule only covers what it finds inside a folder.
+    static func isContained(_ path: String, in root: String) -> Bool {
+        guard let resolvedRoot = realPath(root), let resolved = realPath(path) else { return false }
+        return resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/")
+    }
+
     private static func isDanglingLink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK

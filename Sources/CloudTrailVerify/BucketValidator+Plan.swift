@@ -22,6 +22,8 @@ extension BucketValidator {
         var inputs: ValidationReport.Inputs
         var notices: [String]
         var checkpoint: ValidationCheckpoint?
+        /// Trails from `--trail` that should have digests here and have none.
+        var trailsWithoutDigests: Int
     }
 
     func makePlan() throws(CloudTrailVerifyError) -> Plan {
@@ -114,6 +116,12 @@ extension BucketValidator {
             throw CloudTrailVerifyError(.invalidArgument, "--bucket-root names the bucket that ROOT already holds",
                                         path: "--bucket-root", found: bucket)
         }
+        var trailsWithoutDigests = 0
+        for configuration in trails where configuration.logFileValidationEnabled && configuration.bucket == bucket
+            && !inventory.chains.keys.contains(where: { !$0.isBackfill && matchesTrailFile($0) == configuration }) {
+            trailsWithoutDigests += 1
+            notices.append("trail \(configuration.arn) has log file validation on and delivers to \(bucket), but this copy holds none of its digests: everything it delivered is unproven")
+        }
         var folders = options.bucketRoots
         folders[bucket] = options.root
         let roots = BucketRoots(folders)
@@ -177,7 +185,7 @@ extension BucketValidator {
             endTime: options.window.end.map(CloudTrailTime.display), trailArn: trail?.description,
             accountId: options.accountID, regions: options.regions)
         return Plan(bucket: bucket, roots: roots, keys: keys, chains: chains, inputs: inputs, notices: notices,
-                    checkpoint: checkpoint)
+                    checkpoint: checkpoint, trailsWithoutDigests: trailsWithoutDigests)
     }
 
     /// The bucket name the digests give, read from the newest readable digest of each chain.

@@ -47,7 +47,10 @@ public struct BucketValidator: Sendable {
         var listed: Set<Int> = []
         var spans: [CoverageScanner.Scope: CoverageScanner.Span] = [:]
         var newestValid: [String: ValidationReport.DigestEntry] = [:]
+        // A checkpoint marks a point up to which everything was proven: chains with a failure get none.
+        var failedChains: Set<String> = []
         for notice in plan.notices { sink(.notice(notice)) }
+        counter.trailsWithoutDigests = plan.trailsWithoutDigests
         let began = Date()
         var lastReport = Date.distantPast
         var progress = ValidationProgress(
@@ -85,6 +88,11 @@ public struct BucketValidator: Sendable {
             var inFlight = 0
             func flush() {
                 while let event = ready.removeValue(forKey: nextToEmit) {
+                    switch event {
+                    case .digest(let entry) where entry.status != .valid: failedChains.insert(chain.identity.id)
+                    case .logFile(let entry) where entry.status != .valid: failedChains.insert(chain.identity.id)
+                    default: break
+                    }
                     counter.take(event)
                     sink(event)
                     nextToEmit += 1
@@ -194,7 +202,9 @@ public struct BucketValidator: Sendable {
         if let path = options.checkpointFile {
             var checkpoint = plan.checkpoint ?? ValidationCheckpoint()
             let now = CloudTrailTime.display(Date())
-            for (chainID, entry) in newestValid {
+            var skipped: [String] = []
+            for (chainID, entry) in newestValid.sorted(by: { $0.key < $1.key }) {
+                guard !failedChains.contains(chainID) else { skipped.append(chainID); continue }
                 guard let sha256 = entry.sha256, let end = entry.digestEndTime else { continue }
                 // Never move a checkpoint backwards: an incremental run's newest digest is at least as new.
                 if let old = checkpoint.chains[chainID], old.digestEndTime > end { continue }
@@ -202,8 +212,10 @@ public struct BucketValidator: Sendable {
                     digestS3Uri: entry.s3Uri, digestEndTime: end, digestSHA256: sha256, signatureSHA256: nil, recordedAt: now)
             }
             try checkpoint.write(to: path)
-            let notice = "checkpoint written to \(path): the newest valid digest of \(newestValid.count) chain(s)"
-            sink(.notice(notice))
+            sink(.notice("checkpoint written to \(path): the newest valid digest of \(newestValid.count - skipped.count) chain(s)"))
+            if !skipped.isEmpty {
+                sink(.notice("checkpoint not moved for \(skipped.joined(separator: ", ")): the chain has findings, and an --incremental run must not start past them"))
+            }
         }
 
         if options.checkCoverage {
@@ -304,6 +316,7 @@ public struct BucketValidator: Sendable {
         /// Logs delivered during a gap: not valid, but not a failure unless strict.
         var logsDuringGaps = 0
         var unexplainedGaps = 0
+        var trailsWithoutDigests = 0
 
         init(strict: Bool) { self.strict = strict }
 
@@ -324,12 +337,14 @@ public struct BucketValidator: Sendable {
         var summary: ValidationReport.Summary {
             // Logs delivered during a gap cannot be proven, as expected while validation was off:
             // a warning, unless the caller asked for strictness.
-            let allValid = digests.total == digests.valid
+            let allValid = digests.total == digests.valid && trailsWithoutDigests == 0
                 && logFiles.total - (strict ? 0 : logsDuringGaps) == logFiles.valid
                 && (!strict || unexplainedGaps == 0)
-            return ValidationReport.Summary(digests: digests, logFiles: logFiles, gaps: gaps, notes: notes,
-                                            warnings: warnings, result: allValid ? "valid" : "invalid",
-                                            exitCode: allValid ? 0 : 1)
+            var summary = ValidationReport.Summary(digests: digests, logFiles: logFiles, gaps: gaps, notes: notes,
+                                                   warnings: warnings, result: allValid ? "valid" : "invalid",
+                                                   exitCode: allValid ? 0 : 1)
+            summary.trailsWithoutDigests = trailsWithoutDigests
+            return summary
         }
     }
 }

@@ -64,6 +64,10 @@ struct CoverageScanner {
         while day <= to {
             let text = CloudTrailTime.display(day)
             let folder = "\(scope.folder)/\(text.prefix(4))/\(text.dropFirst(5).prefix(2))/\(text.dropFirst(8).prefix(2))"
+            guard BucketRoots.isContained(root + "/" + folder, in: root) else {
+                day = day.addingTimeInterval(86_400)
+                continue
+            }
             try? DirectoryWalker.walk(root + "/" + folder) { entry in
                 guard !entry.isSymbolicLink else { return }
                 let key = folder + "/" + entry.relativePath
@@ -90,6 +94,15 @@ struct CoverageScanner {
         let folder = root + "/" + scope.folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return coverage
+        }
+        // A linked log folder would lead the listing out of the copy: say so instead of reading it.
+        guard BucketRoots.isContained(folder, in: root) else {
+            coverage.notInAnyDigest += 1
+            emit(ValidationReport.LogFileEntry(
+                s3Uri: S3Location(bucket: bucket, key: scope.folder).uri, status: .invalid, reason: .unsafePath,
+                note: nil, message: "unsafe path, not opened: the log folder is a symbolic link leading outside the bucket copy",
+                chain: scope.folder, digest: nil, oldestEventTime: nil, newestEventTime: nil))
             return coverage
         }
         let dayStart = CloudTrailTime.parse(String(CloudTrailTime.display(start).prefix(10)))!

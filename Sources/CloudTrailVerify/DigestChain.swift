@@ -128,6 +128,7 @@ struct DigestChain {
                 }
             }
             guard let file = offChainQueue?.popLast() else { return nil }
+            visited.insert(CoverageScanner.fingerprint(S3Location(bucket: chain.bucket, key: file.key)))
             return chain.judgeOffChain(file, contentOwners: contentOwners, predecessorClaims: predecessorClaims)
         }
 

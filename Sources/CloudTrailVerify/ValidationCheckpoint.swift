@@ -23,7 +23,7 @@ public struct ValidationCheckpoint: Sendable, Codable, Equatable {
         public var digestS3Uri: String
         /// The digest's `digestEndTime`, ISO-8601 in UTC.
         public var digestEndTime: String
-        /// Hex SHA-256 of the digest file as stored (compressed) bytes.
+        /// Hex SHA-256 of the digest's uncompressed JSON (what the chain hashes; gzip framing may differ between copies).
         public var digestSHA256: String
         /// Hex SHA-256 of the digest's signature, when it had one.
         public var signatureSHA256: String?

@@ -160,6 +160,9 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var warnings: Int
         /// `valid` when every digest and log file in range is valid.
         public var result: String
+        /// Trails named by `--trail`, with validation on and this bucket as theirs, of which the copy
+        /// holds no digest at all: everything they delivered is unproven. Each one fails the run.
+        public var trailsWithoutDigests: Int = 0
         /// What the command exits with: 0 valid, 1 anything invalid, missing, unverified or unreferenced
         /// (logs delivered during a gap only with `--strict`).
         public var exitCode: Int

@@ -65,7 +65,7 @@ public struct ValidationTextWriter: Sendable {
             status(line, problem: true)
         case .coverage(let scope):
             var line = "Coverage of \(scope.scope) from \(scope.start) to \(scope.end): \(scope.logFilesInWindow) log files delivered"
-            line += ", \(scope.notInAnyDigest) listed by no digest"
+            line += scope.notInAnyDigest > 0 ? ", \(scope.notInAnyDigest) UNREFERENCED (listed by no digest)" : ", 0 listed by no digest"
             if scope.deliveredDuringGap > 0 { line += ", \(scope.deliveredDuringGap) delivered during gaps (cannot be proven)" }
             out((lastWasDoubleSpaced ? "" : "\n") + line + "\n")
             lastWasDoubleSpaced = false

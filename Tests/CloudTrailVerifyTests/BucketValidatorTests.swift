@@ -188,6 +188,56 @@ struct BucketValidatorTests {
         }
     }
 
+    @Test("a run with findings does not move the checkpoint, so --incremental cannot skip past them")
+    func checkpointStaysBehindFindings() async throws {
+        try await TestSupport.withTemporaryDirectory { folder in
+            let copy = try Self.copyVector("deleted-digest", into: folder)
+            var options = Self.options(copy + "/bucket", keys: copy + "/keys")
+            options.checkpointFile = folder + "/checkpoint.json"
+            let report = try await BucketValidator(options: options).run()
+            #expect(report.summary.exitCode == 1)
+            #expect(try ValidationCheckpoint.load(path: folder + "/checkpoint.json")?.chains.isEmpty == true)
+            #expect(report.notices.contains { $0.contains("checkpoint not moved") })
+        }
+    }
+
+    @Test("a trail whose bucket this is, with validation on, but with no digest in the copy fails the run")
+    func trailWithoutDigestsFails() async throws {
+        try await TestSupport.withTemporaryDirectory { folder in
+            let trails = """
+            {"trailList": [
+              {"Name": "management-events", "S3BucketName": "aws-cloudtrail-logs-111122223333-3f8a2b1c",
+               "TrailARN": "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events", "HomeRegion": "us-east-1",
+               "IsMultiRegionTrail": true, "IsOrganizationTrail": false, "LogFileValidationEnabled": true},
+              {"Name": "vanished", "S3BucketName": "aws-cloudtrail-logs-111122223333-3f8a2b1c",
+               "TrailARN": "arn:aws:cloudtrail:us-east-1:111122223333:trail/vanished", "HomeRegion": "us-east-1",
+               "IsMultiRegionTrail": true, "IsOrganizationTrail": false, "LogFileValidationEnabled": true}]}
+            """
+            try TestSupport.write(trails, to: folder + "/trails.json")
+            var options = Self.options(TestSupport.Clean.bucket, keys: TestSupport.vector("clean-multi-day") + "/keys")
+            options.trailFiles = [folder + "/trails.json"]
+            let report = try await BucketValidator(options: options).run()
+            #expect(report.summary.trailsWithoutDigests == 1)
+            #expect(report.summary.exitCode == 1)
+            #expect(report.notices.contains { $0.contains("trail/vanished") })
+        }
+    }
+
+    @Test("log and day folders that are links out of ROOT are neither listed nor searched for gap explanations")
+    func linkedLogFoldersAreRefused() async throws {
+        try await TestSupport.withTemporaryDirectory { folder in
+            let copy = try Self.copyVector("validation-disabled-gap", into: folder)
+            let day = copy + "/bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/13"
+            try FileManager.default.moveItem(atPath: day, toPath: folder + "/outside-day")
+            try FileManager.default.createSymbolicLink(atPath: day, withDestinationPath: folder + "/outside-day")
+            let report = try await BucketValidator(options: Self.options(copy + "/bucket", keys: copy + "/keys")).run()
+            // Nothing read through the link explains the gap, and every listed log is refused.
+            #expect(report.gaps.allSatisfy { ($0.explanations ?? []).isEmpty })
+            #expect(report.logFiles.filter { $0.digest != nil }.allSatisfy { $0.reason == .unsafePath })
+            #expect(report.summary.exitCode == 1)
+        }
+    }
+
     @Test("a digest file over the size limit is invalid without being read")
     func oversizedDigestIsInvalid() async throws {
         try await TestSupport.withTemporaryDirectory { folder in

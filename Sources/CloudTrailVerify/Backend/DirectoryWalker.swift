@@ -49,6 +49,8 @@ internal enum DirectoryWalker {
                 names.append((name, entry.pointee.d_type))
             }
             closedir(handle)
+            // Sorted, so output that follows the listing (coverage findings) is the same on every machine.
+            names.sort { $0.0 < $1.0 }
             if case .shuffled = order { names.shuffle(using: &generator) }
             var subfolders: [String] = []
             for (name, type) in names {

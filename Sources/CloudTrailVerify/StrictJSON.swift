@@ -70,13 +70,23 @@ enum StrictJSON {
             }
         }
 
-        /// Containers being built, innermost last: an explicit stack instead of recursion.
-        enum Frame {
-            case array([Value])
-            case object([(String, Value)], keys: Set<String>, pendingKey: String?)
+        /// A container being built. A class, so appending to the innermost one never copies it
+        /// (an enum payload taken off the stack and put back would be copied each time: quadratic).
+        final class Frame {
+            let isObject: Bool
+            var items: [Value] = []
+            var members: [(String, Value)] = []
+            var keys: Set<String> = []
+            var pendingKey: String?
+
+            init(isObject: Bool, pendingKey: String? = nil) {
+                self.isObject = isObject
+                self.pendingKey = pendingKey
+            }
         }
 
         mutating func parseDocument() throws(ParseError) -> Value {
+            // Containers being built, innermost last: an explicit stack instead of recursion.
             var stack: [Frame] = []
             var result: Value?
             skipSpace()
@@ -94,7 +104,7 @@ enum StrictJSON {
                         value = .object([])
                     } else {
                         let key = try parseKey()
-                        stack.append(.object([], keys: [], pendingKey: key))
+                        stack.append(Frame(isObject: true, pendingKey: key))
                         skipSpace()
                         continue
                     }
@@ -106,7 +116,7 @@ enum StrictJSON {
                         index += 1
                         value = .array([])
                     } else {
-                        stack.append(.array([]))
+                        stack.append(Frame(isObject: false))
                         continue
                     }
                 case UInt8(ascii: "\""):
@@ -126,38 +136,36 @@ enum StrictJSON {
                 // Attach the finished value to its container; close containers as they end.
                 while let finished = value {
                     value = nil
-                    guard var frame = stack.popLast() else {
+                    guard let frame = stack.last else {
                         result = finished
                         break
                     }
                     skipSpace()
-                    switch frame {
-                    case .array(var items):
-                        items.append(finished)
+                    if !frame.isObject {
+                        frame.items.append(finished)
                         guard index < bytes.count else { throw fail("unexpected end of input in an array") }
                         if bytes[index] == UInt8(ascii: ",") {
                             index += 1
-                            frame = .array(items)
-                            stack.append(frame)
                         } else if bytes[index] == UInt8(ascii: "]") {
                             index += 1
-                            value = .array(items)
+                            stack.removeLast()
+                            value = .array(frame.items)
                         } else {
                             throw fail("expected , or ] in an array")
                         }
-                    case .object(var members, var keys, let pendingKey):
-                        let key = pendingKey!
-                        guard keys.insert(key).inserted else { throw fail("duplicate key \"\(key)\"") }
-                        members.append((key, finished))
+                    } else {
+                        let key = frame.pendingKey!
+                        guard frame.keys.insert(key).inserted else { throw fail("duplicate key \"\(key)\"") }
+                        frame.members.append((key, finished))
                         guard index < bytes.count else { throw fail("unexpected end of input in an object") }
                         if bytes[index] == UInt8(ascii: ",") {
                             index += 1
                             skipSpace()
-                            let next = try parseKey()
-                            stack.append(.object(members, keys: keys, pendingKey: next))
+                            frame.pendingKey = try parseKey()
                         } else if bytes[index] == UInt8(ascii: "}") {
                             index += 1
-                            value = .object(members)
+                            stack.removeLast()
+                            value = .object(frame.members)
                         } else {
                             throw fail("expected , or } in an object")
                         }

@@ -68,7 +68,9 @@ public struct BucketRoots: Sendable {
         }
         let path = folder + "/" + location.key
         if let resolved = Self.realPath(path) {
-            guard resolved.hasPrefix(resolvedFolder + "/") else {
+            // Bytes, not characters: Swift's String comparison treats canonically equivalent
+            // spellings (é and e + U+0301) as equal, and the file system does not.
+            guard resolved.utf8.starts(with: (resolvedFolder + "/").utf8) else {
                 return .failure(.unsafeKey(key: location.key, why: "a symbolic link leads outside the bucket copy, to \(resolved)"))
             }
         } else if Self.isDanglingLink(path) {
@@ -82,7 +84,7 @@ public struct BucketRoots: Sendable {
     /// the walker's no-links rule only covers what it finds inside a folder.
     static func isContained(_ path: String, in root: String) -> Bool {
         guard let resolvedRoot = realPath(root), let resolved = realPath(path) else { return false }
-        return resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/")
+        return resolved.utf8.elementsEqual(resolvedRoot.utf8) || resolved.utf8.starts(with: (resolvedRoot + "/").utf8)
     }
 
     private static func isDanglingLink(_ path: String) -> Bool {

@@ -296,7 +296,7 @@ public struct BucketValidator: Sendable {
         var explained = gap
         explained.explanations = GapExplainer.explain(logFiles: paths, gapStart: start, gapEnd: end, trailName: trailName).map {
             var explanation = $0
-            if explanation.logFile.hasPrefix(root + "/") {
+            if explanation.logFile.utf8.starts(with: (root + "/").utf8) {
                 explanation.logFile = S3Location(bucket: bucket, key: String(explanation.logFile.dropFirst(root.count + 1))).uri
             }
             return explanation

@@ -95,4 +95,23 @@ struct BucketRootsTests {
             #expect(roots.path(for: S3Location(bucket: "b", key: "log")) == .success(dir + "/alias/log"))
         }
     }
+
+    /// Found while fuzzing: String comparison treats "é" and "e" + U+0301 as equal; paths are bytes.
+    @Test("a link to a sibling folder spelled with other bytes for the same text is refused")
+    func canonicallyEquivalentSiblingIsOutside() throws {
+        try TestSupport.withTemporaryDirectory { folder in
+            let root = folder + "/caf\u{E9}"
+            let sibling = folder + "/cafe\u{301}"
+            try TestSupport.createDirectory(root)
+            try TestSupport.createDirectory(sibling)
+            try TestSupport.write("secret", to: sibling + "/secret.json.gz")
+            try FileManager.default.createSymbolicLink(atPath: root + "/link.json.gz", withDestinationPath: sibling + "/secret.json.gz")
+            let roots = BucketRoots(["b": root])
+            guard case .failure(.unsafeKey) = roots.path(for: S3Location(bucket: "b", key: "link.json.gz")) else {
+                Issue.record("a link into a look-alike sibling folder must be unsafe")
+                return
+            }
+            #expect(!BucketRoots.isContained(sibling, in: root))
+        }
+    }
 }

@@ -159,6 +159,28 @@ struct ValidateTests {
         #expect(result.standardOutput.isEmpty)
     }
 
+    /// `TestVectors/bad-keys/`: each file must stop the run before any output, naming itself.
+    @Test("a bad key file exits 2 with one line naming it", arguments: [
+        "fingerprint-mismatch.json", "garbage-value.json", "not-json.json", "truncated.pem", "rsa-1024.pem", "ec-p256.pem",
+    ])
+    func badKeyFile(file: String) throws {
+        let folder = Binary.vectors.appendingPathComponent("clean-multi-day")
+        let keyFile = Binary.vectors.appendingPathComponent("bad-keys").appendingPathComponent(file).path
+        let result = try Binary.run(["validate", "bucket", "--public-keys", "us-east-1=" + keyFile], in: folder)
+        #expect(result.status == 2, "\(file): \(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(file): \(result.standardError)")
+        #expect(result.standardError.contains(file))
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test("white space inside a key's base64 is accepted")
+    func wrappedBase64KeyIsAccepted() throws {
+        let folder = Binary.vectors.appendingPathComponent("clean-multi-day")
+        let keyFile = Binary.vectors.appendingPathComponent("bad-keys/whitespace-in-base64.json").path
+        let result = try Binary.run(["validate", "bucket", "--public-keys", "us-east-1=" + keyFile], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+    }
+
     @Test("--help and --version exit 0")
     func helpAndVersion() throws {
         let help = try Binary.run(["validate", "--help"])

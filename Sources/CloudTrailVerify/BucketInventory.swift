@@ -18,6 +18,15 @@ public struct BucketInventory: Sendable {
     /// Every digest file found, by chain.
     public private(set) var chains: [ChainIdentity: [DigestOnDisk]]
 
+    /// `…/ACCOUNT/CloudTrail` or `…/ACCOUNT/CloudTrail-Insight`, as a path relative to the root.
+    static func isLogFolder(_ relative: String) -> Bool {
+        guard relative.hasSuffix("/CloudTrail") || relative.hasSuffix("/CloudTrail-Insight") else { return false }
+        let parts = relative.split(separator: "/")
+        guard parts.count >= 2 else { return false }
+        let account = parts[parts.count - 2]
+        return account.count == 12 && account.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
     /// The local path of a digest found by the scan.
     public func path(of file: DigestOnDisk) -> String { root + "/" + file.key }
 
@@ -42,7 +51,9 @@ public struct BucketInventory: Sendable {
         }
         var chains: [ChainIdentity: [DigestOnDisk]] = [:]
         do {
-            try DirectoryWalker.walk(root, order: order) { entry in
+            // Log folders (`ACCOUNT/CloudTrail/`, `ACCOUNT/CloudTrail-Insight/`) hold no digests and can hold
+            // millions of files: the coverage check lists them later, only for the scopes it needs.
+            try DirectoryWalker.walk(root, order: order, skipFolder: Self.isLogFolder) { entry in
                 // Only digest files: `.../CloudTrail-Digest/...json.gz`.
                 let next = entry.relativePath
                 guard next.hasSuffix(".json.gz"), next.contains("CloudTrail-Digest/") else { return }

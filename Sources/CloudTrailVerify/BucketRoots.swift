@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where each bucket's local copy lives, and how an object key maps to a path in it.
 ///
@@ -10,6 +11,24 @@ public struct BucketRoots: Sendable {
     public private(set) var folders: [String: String]
     /// Bucket name → the folder with every symbolic link resolved, for containment checks.
     private var resolvedFolders: [String: String]
+    /// Folder → the same folder with its links resolved: thousands of logs share a day folder,
+    /// and resolving it once saves a `readlink` per path component per log.
+    private let resolvedParents = ResolvedFolderCache()
+
+    final class ResolvedFolderCache: Sendable {
+        private let entries = Mutex<[String: String?]>([:])
+
+        func resolve(_ folder: String) -> String? {
+            if let cached = entries.withLock({ $0[folder] }) { return cached }
+            let resolved = BucketRoots.realPath(folder)
+            entries.withLock { cache in
+                // Bounded: a bucket has few folders per day, but a hostile one could have many.
+                if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
+                cache[folder] = .some(resolved)
+            }
+            return resolved
+        }
+    }
 
     public init(_ folders: [String: String]) {
         self.folders = folders.mapValues { Self.normalize($0) }
@@ -39,19 +58,38 @@ public struct BucketRoots: Sendable {
     /// Whether a key is safe to join below a folder: relative, no `.`/`..`/empty segment,
     /// no NUL, and no percent-encoded dot or slash that some tool might decode later.
     static func keyProblem(_ key: String) -> String? {
-        if key.isEmpty { return "empty key" }
-        if key.hasPrefix("/") { return "absolute key" }
-        if key.utf8.contains(0) { return "NUL in key" }
-        let lowered = key.lowercased()
-        if lowered.contains("%2e") || lowered.contains("%2f") || lowered.contains("%5c") {
-            return "percent-encoded dot or slash in key"
+        // One pass over the bytes: this runs for every log file.
+        let bytes = key.utf8
+        if bytes.isEmpty { return "empty key" }
+        if bytes.first == UInt8(ascii: "/") { return "absolute key" }
+        var segmentStart = bytes.startIndex
+        var previous: [UInt8] = []
+        var index = bytes.startIndex
+        while true {
+            let atEnd = index == bytes.endIndex
+            let byte = atEnd ? UInt8(ascii: "/") : bytes[index]
+            switch byte {
+            case 0: return "NUL in key"
+            case UInt8(ascii: "\\"): return "backslash in key"
+            case UInt8(ascii: "/"):
+                let length = bytes.distance(from: segmentStart, to: index)
+                if length == 0 { return "empty path segment in key" }
+                if length <= 2, bytes[segmentStart..<index].allSatisfy({ $0 == UInt8(ascii: ".") }) {
+                    return "'\(String(decoding: bytes[segmentStart..<index], as: UTF8.self))' segment in key"
+                }
+                if !atEnd { segmentStart = bytes.index(after: index) }
+            default: break
+            }
+            // %2e, %2f, %5c in any case.
+            previous.append(byte | (byte >= 0x41 && byte <= 0x5a ? 0x20 : 0))
+            if previous.count > 3 { previous.removeFirst() }
+            if previous.count == 3, previous[0] == UInt8(ascii: "%"),
+               [[0x32, 0x65], [0x32, 0x66], [0x35, 0x63]].contains([previous[1], previous[2]]) {
+                return "percent-encoded dot or slash in key"
+            }
+            if atEnd { return nil }
+            index = bytes.index(after: index)
         }
-        if key.contains("\\") { return "backslash in key" }
-        for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
-            if segment.isEmpty { return "empty path segment in key" }
-            if segment == "." || segment == ".." { return "'\(segment)' segment in key" }
-        }
-        return nil
     }
 
     /// The local path of `location`, or why there is none.
@@ -67,6 +105,23 @@ public struct BucketRoots: Sendable {
             return .failure(.unsafeKey(key: location.key, why: problem))
         }
         let path = folder + "/" + location.key
+        // Resolve the parent folder (cached), then look at the last component alone: a link
+        // there is resolved in full; a plain file is inside whenever its folder is.
+        let slash = location.key.lastIndex(of: "/")
+        let parent = slash.map { folder + "/" + location.key[..<$0] } ?? folder
+        let name = slash.map { String(location.key[location.key.index(after: $0)...]) } ?? location.key
+        guard let resolvedParent = resolvedParents.resolve(parent) else {
+            // The folder does not exist (the file will not be found), or a link in it dangles.
+            return Self.isDanglingLink(parent) ? .failure(.unsafeKey(key: location.key, why: "a symbolic link leads to nothing"))
+                                               : .success(path)
+        }
+        guard resolvedParent.utf8.elementsEqual(resolvedFolder.utf8)
+                || resolvedParent.utf8.starts(with: (resolvedFolder + "/").utf8) else {
+            return .failure(.unsafeKey(key: location.key, why: "a symbolic link leads outside the bucket copy, to \(resolvedParent)/\(name)"))
+        }
+        var info = stat()
+        guard lstat(resolvedParent + "/" + name, &info) == 0 else { return .success(path) }
+        guard (info.st_mode & S_IFMT) == S_IFLNK else { return .success(path) }
         if let resolved = Self.realPath(path) {
             // Bytes, not characters: Swift's String comparison treats canonically equivalent
             // spellings (é and e + U+0301) as equal, and the file system does not.

@@ -13,10 +13,6 @@ import Foundation
 public struct BucketValidator: Sendable {
     public var options: ValidationOptions
 
-    /// How many log files may be in flight (being hashed or waiting to be reported) at once:
-    /// enough to keep every core busy across digests that list one log each, small enough
-    /// that memory stays bounded whatever the bucket's size.
-    static let pipelineDepth = 64
 
     public init(options: ValidationOptions) {
         self.options = options
@@ -34,7 +30,7 @@ public struct BucketValidator: Sendable {
     /// Runs the validation, handing each finding to `sink` in report order as soon as it is known.
     ///
     /// Memory stays bounded by the number of digest files (kept as a list of names) and
-    /// ``pipelineDepth``, not by the number of log files.
+    /// ``ValidationOptions/concurrency``, not by the number of log files.
     public func run(
         _ sink: (ValidationEvent) -> Void
     ) async throws(CloudTrailVerifyError) -> (inputs: ValidationReport.Inputs, summary: ValidationReport.Summary) {
@@ -42,7 +38,8 @@ public struct BucketValidator: Sendable {
         var counter = SummaryCounter(strict: options.strict)
         let pool = LogFileVerifier.HasherPool()
         let roots = plan.roots
-        let depth = max(Self.pipelineDepth, options.concurrency * 4)
+        // At most `concurrency` log files are read at once (`--jobs`); each finishes before another starts.
+        let depth = options.concurrency
         // For the coverage check: every log location any digest lists, and what each scope's chains span.
         var listed: Set<Int> = []
         var spans: [CoverageScanner.Scope: CoverageScanner.Span] = [:]

@@ -2,12 +2,21 @@ import Foundation
 
 /// The `--start-time` / `--end-time` range, with the AWS CLI's semantics.
 public struct TimeWindow: Sendable, Hashable {
-    public var start: Date?
-    public var end: Date?
+    public var start: Date? { didSet { startCode = Self.code(start) } }
+    public var end: Date? { didSet { endCode = Self.code(end?.addingTimeInterval(3600)) } }
+    /// The bounds as key timestamp codes, computed once: `admits` runs for every digest file.
+    private var startCode: UInt64?
+    private var endCode: UInt64?
 
     public init(start: Date? = nil, end: Date? = nil) {
         self.start = start
         self.end = end
+        startCode = Self.code(start)
+        endCode = Self.code(end?.addingTimeInterval(3600))
+    }
+
+    private static func code(_ date: Date?) -> UInt64? {
+        date.map { DigestObjectKey.code(CloudTrailTime.compact($0)) }
     }
 
     /// Whether a digest whose key carries `timestampText` is read as a starting point.
@@ -16,8 +25,8 @@ public struct TimeWindow: Sendable, Hashable {
     /// the digest of the following hour lists logs delivered before end-time.
     /// Compared as the key's `YYYYMMDDTHHMMSSZ` text, as the CLI does (here as a number).
     func admits(keyTimestamp code: UInt64) -> Bool {
-        if let start, code < DigestObjectKey.code(CloudTrailTime.compact(start)) { return false }
-        if let end, code > DigestObjectKey.code(CloudTrailTime.compact(end.addingTimeInterval(3600))) { return false }
+        if let startCode, code < startCode { return false }
+        if let endCode, code > endCode { return false }
         return true
     }
 }

@@ -32,7 +32,9 @@ internal enum DirectoryWalker {
     ///
     /// An unreadable subfolder is a failure (a copy we cannot fully read cannot be
     /// vouched for); the caller decides what to do with it.
-    static func walk(_ root: String, order: Order = .asListed, visit: (Entry) -> Void) throws(Failure) {
+    /// `skipFolder` gets a folder's relative path and says whether to leave it out.
+    static func walk(_ root: String, order: Order = .asListed, skipFolder: (String) -> Bool = { _ in false },
+                     visit: (Entry) -> Void) throws(Failure) {
         var generator = SplitMix64(seed: { if case .shuffled(let seed) = order { return seed }; return 0 }())
         var pending: [String] = [""]
         while let relativeFolder = pending.popLast() {
@@ -67,7 +69,7 @@ internal enum DirectoryWalker {
                     }
                 }
                 if kind == UInt8(DT_DIR) {
-                    subfolders.append(relative)
+                    if !skipFolder(relative) { subfolders.append(relative) }
                 } else {
                     visit(Entry(relativePath: relative, isSymbolicLink: kind == UInt8(DT_LNK)))
                 }

@@ -212,6 +212,13 @@ public struct ValidationCheckpoint: Sendable, Codable, Equatable {
             throw CloudTrailVerifyError(.outputFailed, "cannot encode checkpoint (\(error))", path: path)
         }
 
+        // Renaming over a device or a pipe would replace it with a regular file (think /dev/null):
+        // a checkpoint lives in a regular file, or nowhere.
+        var target = stat()
+        if lstat(path, &target) == 0, (target.st_mode & S_IFMT) != S_IFREG {
+            throw CloudTrailVerifyError(.outputFailed, "checkpoint path is not a regular file", path: path,
+                                        expected: "a regular file, or nothing yet")
+        }
         let folder = Self.folder(of: path)
         let name = (path as NSString).lastPathComponent
         let temporary = folder + "/." + name + ".tmp-\(getpid())-" + String(UUID().uuidString.prefix(8))

@@ -3,8 +3,10 @@ import Foundation
 
 /// Where the report goes: the terminal's two streams, or one file given by `--output`.
 ///
-/// A file is written under a temporary name beside it and renamed into place at the
-/// end, so a crash or an error never leaves half a report behind.
+/// A regular file is written under a temporary name beside it and renamed into place at
+/// the end, so a crash or an error never leaves half a report where the report should be.
+/// Anything else that exists already (`/dev/null`, a pipe, a terminal) is written to
+/// directly: renaming over it would replace a device with a regular file.
 final class OutputDestination {
     private let finalPath: String?
     private let temporaryPath: String?
@@ -17,7 +19,18 @@ final class OutputDestination {
             file = nil
             return
         }
-        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        var existing = stat()
+        if stat(path, &existing) == 0, (existing.st_mode & S_IFMT) != S_IFREG {
+            guard (existing.st_mode & S_IFMT) != S_IFDIR, let handle = FileHandle(forWritingAtPath: path) else {
+                throw CloudTrailVerifyError(.outputFailed, "cannot write the report there", path: path,
+                                            expected: "a file, a device or a pipe")
+            }
+            finalPath = nil
+            temporaryPath = nil
+            file = handle
+            return
+        }
+        let temporary = Self.temporaryName(for: path)
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
               let handle = FileHandle(forWritingAtPath: temporary) else {
             throw CloudTrailVerifyError(.outputFailed, "cannot write the report", path: path)
@@ -28,9 +41,9 @@ final class OutputDestination {
     }
 
     deinit {
-        // Not committed: an error stopped the run; leave nothing behind.
-        if let temporaryPath, let file {
-            try? file.close()
+        // Not committed: an error stopped the run; leave nothing behind (a renamed file is gone from here already).
+        try? file?.close()
+        if let temporaryPath {
             try? FileManager.default.removeItem(atPath: temporaryPath)
         }
     }
@@ -46,9 +59,18 @@ final class OutputDestination {
         }
     }
 
+    /// `.NAME.partial-PID` beside the target: hidden, and named for the run that owns it.
+    static func temporaryName(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)").path
+    }
+
     /// Moves a finished file into place.
     func commit() throws(CloudTrailVerifyError) {
-        guard let file, let temporaryPath, let finalPath else { return }
+        guard let file, let temporaryPath, let finalPath else {
+            try? file?.synchronize()
+            return
+        }
         do {
             try file.synchronize()
             try file.close()

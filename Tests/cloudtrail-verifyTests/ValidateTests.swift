@@ -159,6 +159,22 @@ struct ValidateTests {
         #expect(result.standardOutput.isEmpty)
     }
 
+    @Test("--output to a device writes through it and leaves it a device (never renames over /dev/null)")
+    func outputToADevice() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ctv-device-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let device = folder.appendingPathComponent("null").path
+        // A private copy of /dev/null (needs root, as CI runs); a regression must not break the real one.
+        guard mknod(device, S_IFCHR | 0o666, (1 << 8) | 3) == 0 else { return }  // major 1, minor 3
+        let vector = Binary.vectors.appendingPathComponent("tampered-log")
+        let result = try Binary.run(["validate", "bucket", "--public-keys", "keys", "--format", "json", "--output", device], in: vector)
+        #expect(result.status == 1)
+        var info = stat()
+        #expect(stat(device, &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["null"])
+    }
+
     /// `TestVectors/bad-keys/`: each file must stop the run before any output, naming itself.
     @Test("a bad key file exits 2 with one line naming it", arguments: [
         "fingerprint-mismatch.json", "garbage-value.json", "not-json.json", "truncated.pem", "rsa-1024.pem", "ec-p256.pem",

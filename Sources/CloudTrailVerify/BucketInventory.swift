@@ -94,12 +94,9 @@ public struct ChainIdentity: Hashable, Sendable, Comparable {
 
     /// A readable, unique name: the digest folder and the trail.
     public var id: String {
-        var parts: [String] = []
-        if let prefix { parts.append(prefix) }
-        parts.append("AWSLogs")
-        if let organizationID { parts.append(organizationID) }
-        parts += [accountID, "CloudTrail-Digest", region]
-        return parts.joined(separator: "/") + "#" + trailName + (isBackfill ? " (backfill)" : "")
+        DigestObjectKey.regionFolder(prefix: prefix, organizationID: organizationID, accountID: accountID,
+                                     kind: "CloudTrail-Digest", region: region)
+            + "#" + trailName + (isBackfill ? " (backfill)" : "")
     }
 
     /// The trail's ARN as far as the keys tell it. An organization trail's owner

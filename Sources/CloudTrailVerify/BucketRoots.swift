@@ -63,7 +63,8 @@ public struct BucketRoots: Sendable {
         if bytes.isEmpty { return "empty key" }
         if bytes.first == UInt8(ascii: "/") { return "absolute key" }
         var segmentStart = bytes.startIndex
-        var previous: [UInt8] = []
+        // The last three bytes, lower-cased, for spotting %2e, %2f and %5c without allocating.
+        var (third, second, last): (UInt8, UInt8, UInt8) = (0, 0, 0)
         var index = bytes.startIndex
         while true {
             let atEnd = index == bytes.endIndex
@@ -80,11 +81,10 @@ public struct BucketRoots: Sendable {
                 if !atEnd { segmentStart = bytes.index(after: index) }
             default: break
             }
-            // %2e, %2f, %5c in any case.
-            previous.append(byte | (byte >= 0x41 && byte <= 0x5a ? 0x20 : 0))
-            if previous.count > 3 { previous.removeFirst() }
-            if previous.count == 3, previous[0] == UInt8(ascii: "%"),
-               [[0x32, 0x65], [0x32, 0x66], [0x35, 0x63]].contains([previous[1], previous[2]]) {
+            (third, second, last) = (second, last, byte | (byte >= 0x41 && byte <= 0x5a ? 0x20 : 0))
+            if third == UInt8(ascii: "%"),
+               (second == UInt8(ascii: "2") && (last == UInt8(ascii: "e") || last == UInt8(ascii: "f")))
+                || (second == UInt8(ascii: "5") && last == UInt8(ascii: "c")) {
                 return "percent-encoded dot or slash in key"
             }
             if atEnd { return nil }
@@ -115,17 +115,14 @@ public struct BucketRoots: Sendable {
             return Self.isDanglingLink(parent) ? .failure(.unsafeKey(key: location.key, why: "a symbolic link leads to nothing"))
                                                : .success(path)
         }
-        guard resolvedParent.utf8.elementsEqual(resolvedFolder.utf8)
-                || resolvedParent.utf8.starts(with: (resolvedFolder + "/").utf8) else {
+        guard Self.isWithin(resolvedParent, resolvedFolder) else {
             return .failure(.unsafeKey(key: location.key, why: "a symbolic link leads outside the bucket copy, to \(resolvedParent)/\(name)"))
         }
         var info = stat()
         guard lstat(resolvedParent + "/" + name, &info) == 0 else { return .success(path) }
         guard (info.st_mode & S_IFMT) == S_IFLNK else { return .success(path) }
         if let resolved = Self.realPath(path) {
-            // Bytes, not characters: Swift's String comparison treats canonically equivalent
-            // spellings (é and e + U+0301) as equal, and the file system does not.
-            guard resolved.utf8.starts(with: (resolvedFolder + "/").utf8) else {
+            guard Self.isWithin(resolved, resolvedFolder), resolved.utf8.count > resolvedFolder.utf8.count else {
                 return .failure(.unsafeKey(key: location.key, why: "a symbolic link leads outside the bucket copy, to \(resolved)"))
             }
         } else if Self.isDanglingLink(path) {
@@ -139,7 +136,14 @@ public struct BucketRoots: Sendable {
     /// the walker's no-links rule only covers what it finds inside a folder.
     static func isContained(_ path: String, in root: String) -> Bool {
         guard let resolvedRoot = realPath(root), let resolved = realPath(path) else { return false }
-        return resolved.utf8.elementsEqual(resolvedRoot.utf8) || resolved.utf8.starts(with: (resolvedRoot + "/").utf8)
+        return isWithin(resolved, resolvedRoot)
+    }
+
+    /// Whether the resolved path `path` is the resolved folder `folder` or lies below it.
+    /// Bytes, not characters: Swift's String comparison treats canonically equivalent spellings
+    /// (é and e + U+0301) as equal, and the file system does not.
+    private static func isWithin(_ path: String, _ folder: String) -> Bool {
+        path.utf8.elementsEqual(folder.utf8) || path.utf8.starts(with: (folder + "/").utf8)
     }
 
     private static func isDanglingLink(_ path: String) -> Bool {

@@ -7,6 +7,8 @@ extension BucketValidator {
         struct Chain: Sendable {
             var identity: ChainIdentity
             var files: [BucketInventory.DigestOnDisk]
+            /// ``files`` that the time window admits as starting points, oldest first.
+            var admitted: [BucketInventory.DigestOnDisk]
             /// The chain as the report describes it (found span still empty).
             var report: ValidationReport.Chain
             /// Digests must reach this time (trail status or `--expect-digests-through`).
@@ -55,10 +57,6 @@ extension BucketValidator {
         guard !options.publicKeys.isEmpty else {
             throw CloudTrailVerifyError(.invalidArgument, "no public keys given; pass --public-keys with the output of aws cloudtrail list-public-keys",
                                         path: "--public-keys")
-        }
-        if let bucket = options.bucket, options.bucketRoots[bucket] != nil {
-            throw CloudTrailVerifyError(.invalidArgument, "--bucket-root names the bucket that ROOT already holds",
-                                        path: "--bucket-root", found: bucket)
         }
         for (name, folder) in options.bucketRoots {
             var isDirectory: ObjCBool = false
@@ -169,11 +167,12 @@ extension BucketValidator {
                 foundStart: nil, foundEnd: nil)
             let expectedThrough = identity.isBackfill ? nil : expectation
             report.expectedThrough = expectedThrough.map(CloudTrailTime.display)
-            chains.append(Plan.Chain(identity: identity, files: files, report: report, expectedThrough: expectedThrough,
+            chains.append(Plan.Chain(identity: identity, files: files, admitted: admitted, report: report,
+                                     expectedThrough: expectedThrough,
                                      checkpoint: checkpoint?.chains[identity.id]))
         }
         if options.window.start != nil || options.window.end != nil,
-           chains.allSatisfy({ chain in !chain.files.contains { options.window.admits(keyTimestamp: $0.timestampCode) } }) {
+           chains.allSatisfy({ $0.admitted.isEmpty }) {
             throw CloudTrailVerifyError(
                 .noDigestsFound, "no digest file lies in the time window", path: options.root,
                 expected: "digests ending between \(options.window.start.map(CloudTrailTime.display) ?? "the first") and an hour after \(options.window.end.map(CloudTrailTime.display) ?? "the last")")

@@ -52,7 +52,7 @@ public struct BucketValidator: Sendable {
         var lastReport = Date.distantPast
         var progress = ValidationProgress(
             digestsDone: 0,
-            digestsTotal: plan.chains.reduce(0) { $0 + $1.files.filter { options.window.admits(keyTimestamp: $0.timestampCode) }.count },
+            digestsTotal: plan.chains.reduce(0) { $0 + $1.admitted.count },
             logFilesDone: 0, bytesRead: 0, bytesHashed: 0, elapsed: 0)
         func reportProgress(force: Bool = false) {
             guard let callback = options.progress else { return }
@@ -65,7 +65,7 @@ public struct BucketValidator: Sendable {
 
         for chain in plan.chains {
             var walkChain = DigestChain(identity: chain.identity, bucket: plan.bucket, files: chain.files,
-                                        roots: roots, keys: plan.keys, window: options.window)
+                                        admitted: chain.admitted, roots: roots, keys: plan.keys, window: options.window)
             let checkpointLocation = chain.checkpoint.flatMap { Self.location(ofURI: $0.digestS3Uri) }
             if let entry = chain.checkpoint, let location = checkpointLocation {
                 walkChain.checkpoint = (location, entry.digestSHA256)
@@ -113,7 +113,7 @@ public struct BucketValidator: Sendable {
                     flush()
                 }
                 // Digests CloudTrail says it delivered after the newest one on disk: the tail was cut.
-                for entry in Self.truncatedTail(chain, window: options.window, bucket: plan.bucket) {
+                for entry in Self.truncatedTail(chain, bucket: plan.bucket) {
                     enqueue(.digest(entry))
                 }
                 while var step = walker.nextStep() {
@@ -240,9 +240,9 @@ public struct BucketValidator: Sendable {
     }
 
     /// Inferred digests between the newest on disk and what CloudTrail says it delivered.
-    static func truncatedTail(_ chain: Plan.Chain, window: TimeWindow, bucket: String) -> [ValidationReport.DigestEntry] {
+    static func truncatedTail(_ chain: Plan.Chain, bucket: String) -> [ValidationReport.DigestEntry] {
         guard let expected = chain.expectedThrough,
-              let newest = chain.files.last(where: { window.admits(keyTimestamp: $0.timestampCode) }),
+              let newest = chain.admitted.last,
               let newestKey = DigestObjectKey(newest.key) else { return [] }
         let hours = Int((expected.timeIntervalSince(newestKey.timestamp) / 3600).rounded(.down))
         guard hours >= 1 else { return [] }

@@ -23,12 +23,8 @@ struct CoverageScanner {
 
         /// `[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail/REGION`
         var folder: String {
-            var parts: [String] = []
-            if let prefix { parts.append(prefix) }
-            parts.append("AWSLogs")
-            if let organizationID { parts.append(organizationID) }
-            parts += [accountID, "CloudTrail", region]
-            return parts.joined(separator: "/")
+            DigestObjectKey.regionFolder(prefix: prefix, organizationID: organizationID, accountID: accountID,
+                                         kind: "CloudTrail", region: region)
         }
     }
 

@@ -14,6 +14,8 @@ struct DigestChain {
     let roots: BucketRoots
     let keys: PublicKeyStore
     let window: TimeWindow
+    /// The digests of the chain that the time window admits as starting points, oldest first.
+    let admitted: [BucketInventory.DigestOnDisk]
     /// The digest an earlier run verified (`--checkpoint`), and its content hash then.
     var checkpoint: (location: S3Location, sha256: String)? = nil
     /// Stop the walk at ``checkpoint`` when it is still intact (`--incremental`).
@@ -72,9 +74,16 @@ struct DigestChain {
         var signatureSource: DigestSignature.Source?
     }
 
-    /// The digests of the chain that the time window admits as starting points, oldest first.
-    var admitted: [BucketInventory.DigestOnDisk] {
-        files.filter { window.admits(keyTimestamp: $0.timestampCode) }
+    /// `admitted` is ``files`` filtered by `window`, worked out once by the plan.
+    init(identity: ChainIdentity, bucket: String, files: [BucketInventory.DigestOnDisk],
+         admitted: [BucketInventory.DigestOnDisk], roots: BucketRoots, keys: PublicKeyStore, window: TimeWindow) {
+        self.identity = identity
+        self.bucket = bucket
+        self.files = files
+        self.admitted = admitted
+        self.roots = roots
+        self.keys = keys
+        self.window = window
     }
 
     /// Walks the chain one digest at a time, so the caller can hash logs and report

@@ -30,14 +30,22 @@ public struct DigestObjectKey: Hashable, Sendable {
     /// This key with another end time: the date folders and the file name's timestamp change.
     public func replacingTimestamp(with date: Date) -> String {
         let compact = CloudTrailTime.compact(date)
+        let days = [String(compact.prefix(4)), String(compact.dropFirst(4).prefix(2)), String(compact.dropFirst(6).prefix(2))]
+        let file = "\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_\(compact)\(isBackfill ? "_backfill" : "").json.gz"
+        let folder = Self.regionFolder(prefix: prefix, organizationID: organizationID, accountID: accountID,
+                                       kind: "CloudTrail-Digest", region: region)
+        return ([folder] + days + [file]).joined(separator: "/")
+    }
+
+    /// `[prefix/]AWSLogs/[o-org/]ACCOUNT/KIND/REGION`, where KIND is `CloudTrail-Digest` or `CloudTrail`:
+    /// the one folder layout digests, logs and chain names are all built from.
+    static func regionFolder(prefix: String?, organizationID: String?, accountID: String, kind: String, region: String) -> String {
         var parts: [String] = []
         if let prefix { parts.append(prefix) }
         parts.append("AWSLogs")
         if let organizationID { parts.append(organizationID) }
-        parts += [accountID, "CloudTrail-Digest", region,
-                  String(compact.prefix(4)), String(compact.dropFirst(4).prefix(2)), String(compact.dropFirst(6).prefix(2))]
-        let file = "\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_\(compact)\(isBackfill ? "_backfill" : "").json.gz"
-        return (parts + [file]).joined(separator: "/")
+        parts += [accountID, kind, region]
+        return parts.joined(separator: "/")
     }
 
     static func code(_ compact: String) -> UInt64 {

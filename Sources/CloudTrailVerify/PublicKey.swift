@@ -33,9 +33,7 @@ public struct PublicKey: Sendable, Hashable {
 
     /// Whether the validity window contains `date` (bounds included).
     public func isValid(at date: Date) -> Bool {
-        if let validityStart, date < validityStart { return false }
-        if let validityEnd, date > validityEnd { return false }
-        return true
+        isValid(from: date, to: date)
     }
 
     /// Whether the validity window overlaps `start...end` (bounds included).

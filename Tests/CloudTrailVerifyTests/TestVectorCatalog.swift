@@ -125,19 +125,24 @@ extension ValidationReport {
     /// Each gap with who did what to cause it, as far as the logs tell.
     var explanationLines: [String] {
         gaps.map { gap in
-            "\(gap.start) → \(gap.end): " + (gap.explanations ?? []).map {
-                "\($0.eventName) \($0.eventTime) \($0.userArn ?? "-") \($0.sourceIPAddress ?? "-")"
-            }.joined(separator: "; ")
+            explanationLine(gap.start, gap.end, (gap.explanations ?? []).map {
+                ($0.eventName, $0.eventTime, $0.userArn, $0.sourceIPAddress)
+            })
         }.sorted()
     }
+}
+
+/// One comparable line per gap: its bounds, then each explaining event (name, time, who, from where).
+func explanationLine(_ start: String, _ end: String, _ events: [(String, String, String?, String?)]) -> String {
+    "\(start) → \(end): " + events.map { "\($0.0) \($0.1) \($0.2 ?? "-") \($0.3 ?? "-")" }.joined(separator: "; ")
 }
 
 extension ExpectedVector {
     var explanationLines: [String] {
         gaps.map { gap in
-            "\(gap.start) → \(gap.end): " + (gap.explanations ?? []).map {
-                "\($0.eventName) \($0.eventTime) \($0.userArn ?? "-") \($0.sourceIPAddress ?? "-")"
-            }.joined(separator: "; ")
+            explanationLine(gap.start, gap.end, (gap.explanations ?? []).map {
+                ($0.eventName, $0.eventTime, $0.userArn, $0.sourceIPAddress)
+            })
         }.sorted()
     }
     var digestLines: [String] { digests.map(\.line).sorted() }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import CloudTrailVerify
 
@@ -236,6 +237,35 @@ struct BucketValidatorTests {
             #expect(report.logFiles.filter { $0.digest != nil }.allSatisfy { $0.reason == .unsafePath })
             #expect(report.summary.exitCode == 1)
         }
+    }
+
+    @Test("coverage and gap explanations can be turned off, and are on by default")
+    func coverageAndExplanationsAreOptional() async throws {
+        let vector = try TestVectorCatalog.expected("validation-disabled-gap")
+        var options = try TestVectorCatalog.options("validation-disabled-gap", vector)
+        let full = try await BucketValidator(options: options).run()
+        #expect(!full.coverage.isEmpty && full.logFiles.contains { $0.status == .unreferenced })
+        #expect(full.gaps.allSatisfy { $0.explained == true })
+        options.checkCoverage = false
+        options.explainGaps = false
+        let bare = try await BucketValidator(options: options).run()
+        #expect(bare.coverage.isEmpty)
+        #expect(!bare.logFiles.contains { $0.status == .unreferenced })
+        #expect(bare.gaps.allSatisfy { $0.explanations == nil && $0.explained == nil })
+        #expect(bare.gapLines == full.gapLines)
+    }
+
+    @Test("progress reaches every digest the window admits")
+    func progressIsReported() async throws {
+        let vector = try TestVectorCatalog.expected("clean-multi-day")
+        var options = try TestVectorCatalog.options("clean-multi-day", vector)
+        let last = Mutex<ValidationProgress?>(nil)
+        options.progress = { progress in last.withLock { $0 = progress } }
+        let report = try await BucketValidator(options: options).run()
+        let final = try #require(last.withLock { $0 })
+        #expect(final.digestsTotal == 30 && final.digestsDone == 30)
+        #expect(final.logFilesDone == report.logFiles.count)
+        #expect(final.bytesRead > 0 && final.bytesHashed > final.bytesRead)
     }
 
     @Test("a digest file over the size limit is invalid without being read")

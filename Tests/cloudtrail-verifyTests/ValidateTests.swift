@@ -213,6 +213,8 @@ struct ValidateTests {
             "root", "--public-keys", "keys", "--public-keys", "eu-west-1=other.pem", "--s3-bucket", "b", "--s3-prefix", "p/",
             "--bucket-root", "logs=/data/logs", "--start-time", "2025-03-01T00:00:00Z", "--end-time", "2025-03-02",
             "--region", "us-east-1", "--account-id", "111122223333", "--jobs", "3",
+            "--trail", "trails.json", "--trail-status", "status.json", "--expect-digests-through", "2025-03-03T00:00:00Z",
+            "--checkpoint", "cp.json", "--incremental", "--strict", "--no-coverage", "--no-gap-explanations", "--quiet",
         ])
         let options = try command.makeOptions()
         #expect(options.root == "root")
@@ -225,5 +227,15 @@ struct ValidateTests {
         #expect(options.regions == ["us-east-1"])
         #expect(options.accountID == "111122223333")
         #expect(options.concurrency == 3)
+        #expect(options.trailFiles == ["trails.json"])
+        #expect(options.trailStatusFile == "status.json")
+        #expect(options.expectDigestsThrough == CloudTrailTime.parse("2025-03-03T00:00:00Z"))
+        #expect(options.checkpointFile == "cp.json")
+        #expect(options.incremental && options.strict)
+        #expect(!options.checkCoverage && !options.explainGaps)
+        #expect(command.quiet)
+        // The defaults: every check on, nothing strict.
+        let plain = try Validate.parse(["root", "--public-keys", "keys"]).makeOptions()
+        #expect(plain.checkCoverage && plain.explainGaps && !plain.strict && !plain.incremental)
     }
 }

@@ -6,9 +6,8 @@ extension BucketValidator {
     struct Plan: Sendable {
         struct Chain: Sendable {
             var identity: ChainIdentity
-            var files: [BucketInventory.DigestOnDisk]
-            /// ``files`` that the time window admits as starting points, oldest first.
-            var admitted: [BucketInventory.DigestOnDisk]
+            /// The chain's files on disk, summed up; ``BucketInventory/files(of:)`` lists them when the walk starts.
+            var summary: BucketInventory.ChainSummary
             /// The chain as the report describes it (found span still empty).
             var report: ValidationReport.Chain
             /// Digests must reach this time (trail status or `--expect-digests-through`).
@@ -18,6 +17,7 @@ extension BucketValidator {
         }
 
         var bucket: String
+        var inventory: BucketInventory
         var roots: BucketRoots
         var keys: PublicKeyStore
         var chains: [Chain]
@@ -65,7 +65,10 @@ extension BucketValidator {
             }
         }
         let keys = try PublicKeyStore(sources: options.publicKeys)
-        let inventory = try BucketInventory.scan(root: options.root, order: options.listingOrder)
+        let window = options.window
+        let inventory = try BucketInventory.scan(root: options.root, order: options.listingOrder) {
+            window.admits(keyTimestamp: $0)
+        }
         let prefix = options.s3Prefix.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.flatMap { $0.isEmpty ? nil : $0 }
         func matchesTrailFile(_ identity: ChainIdentity) -> TrailConfiguration? {
             trails.first { configuration in
@@ -108,7 +111,7 @@ extension BucketValidator {
         } else if trailBuckets.count == 1, let named = trailBuckets.first {
             bucket = named
         } else {
-            bucket = try Self.discoverBucket(selected.map { inventory.chains[$0]! }, inventory: inventory)
+            bucket = try Self.discoverBucket(selected, inventory: inventory)
         }
         if options.bucketRoots[bucket] != nil {
             throw CloudTrailVerifyError(.invalidArgument, "--bucket-root names the bucket that ROOT already holds",
@@ -148,31 +151,30 @@ extension BucketValidator {
 
         var chains: [Plan.Chain] = []
         for identity in selected {
-            let files = inventory.chains[identity]!
-            let admitted = files.filter { options.window.admits(keyTimestamp: $0.timestampCode) }
+            let summary = inventory.chains[identity]!
             // The header's range: the window given, else the oldest digest's start and the newest's end.
-            let oldestStart = admitted.first.flatMap { file -> String? in
+            let oldestStart = summary.oldestAdmitted.flatMap { file -> String? in
                 guard !file.isSymbolicLink, case .success(let digest) = DigestChain.read(inventory.path(of: file)) else { return nil }
                 return CloudTrailTime.display(digest.digestStartTime)
             }
-            let newestEnd = admitted.last.flatMap { DigestChain.date(fromCode: $0.timestampCode) }.map(CloudTrailTime.display)
+            let newestEnd = summary.newestAdmitted.flatMap { DigestChain.date(fromCode: $0.timestampCode) }.map(CloudTrailTime.display)
             var report = ValidationReport.Chain(
                 id: identity.id, trailName: identity.trailName,
                 trailArn: trail.map { $0.description } ?? matchesTrailFile(identity).map { $0.arn.description } ?? identity.trailARN,
                 accountId: identity.accountID, organizationId: identity.organizationID, region: identity.region,
                 homeRegion: identity.homeRegion, s3Prefix: identity.prefix, bucket: bucket, backfill: identity.isBackfill,
-                digestFilesOnDisk: files.count,
+                digestFilesOnDisk: summary.count,
                 requestedStart: options.window.start.map(CloudTrailTime.display) ?? oldestStart ?? "the oldest digest",
                 requestedEnd: options.window.end.map(CloudTrailTime.display) ?? newestEnd ?? "the newest digest",
                 foundStart: nil, foundEnd: nil)
             let expectedThrough = identity.isBackfill ? nil : expectation
             report.expectedThrough = expectedThrough.map(CloudTrailTime.display)
-            chains.append(Plan.Chain(identity: identity, files: files, admitted: admitted, report: report,
+            chains.append(Plan.Chain(identity: identity, summary: summary, report: report,
                                      expectedThrough: expectedThrough,
                                      checkpoint: checkpoint?.chains[identity.id]))
         }
         if options.window.start != nil || options.window.end != nil,
-           chains.allSatisfy({ $0.admitted.isEmpty }) {
+           chains.allSatisfy({ $0.summary.admittedCount == 0 }) {
             throw CloudTrailVerifyError(
                 .noDigestsFound, "no digest file lies in the time window", path: options.root,
                 expected: "digests ending between \(options.window.start.map(CloudTrailTime.display) ?? "the first") and an hour after \(options.window.end.map(CloudTrailTime.display) ?? "the last")")
@@ -183,17 +185,26 @@ extension BucketValidator {
             publicKeyFiles: keys.files, startTime: options.window.start.map(CloudTrailTime.display),
             endTime: options.window.end.map(CloudTrailTime.display), trailArn: trail?.description,
             accountId: options.accountID, regions: options.regions)
-        return Plan(bucket: bucket, roots: roots, keys: keys, chains: chains, inputs: inputs, notices: notices,
+        return Plan(bucket: bucket, inventory: inventory, roots: roots, keys: keys, chains: chains, inputs: inputs, notices: notices,
                     checkpoint: checkpoint, trailsWithoutDigests: trailsWithoutDigests)
     }
 
     /// The bucket name the digests give, read from the newest readable digest of each chain.
-    static func discoverBucket(_ chains: [[BucketInventory.DigestOnDisk]], inventory: BucketInventory) throws(CloudTrailVerifyError) -> String {
+    static func discoverBucket(_ chains: [ChainIdentity], inventory: BucketInventory) throws(CloudTrailVerifyError) -> String {
         var names: Set<String> = []
-        for files in chains {
-            for file in files.reversed() where !file.isSymbolicLink {
-                if case .success(let digest) = DigestChain.read(inventory.path(of: file)) {
-                    names.insert(digest.digestS3Bucket)
+        func name(in file: BucketInventory.DigestOnDisk) -> String? {
+            guard !file.isSymbolicLink, case .success(let digest) = DigestChain.read(inventory.path(of: file)) else { return nil }
+            return digest.digestS3Bucket
+        }
+        for identity in chains {
+            // The newest digest nearly always answers; only when it cannot be read is the chain listed.
+            if let found = inventory.chains[identity].flatMap({ name(in: $0.newest) }) {
+                names.insert(found)
+                continue
+            }
+            for file in try inventory.files(of: identity).reversed() {
+                if let found = name(in: file) {
+                    names.insert(found)
                     break
                 }
             }

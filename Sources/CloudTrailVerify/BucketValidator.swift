@@ -29,8 +29,10 @@ public struct BucketValidator: Sendable {
 
     /// Runs the validation, handing each finding to `sink` in report order as soon as it is known.
     ///
-    /// Memory stays bounded by the number of digest files (kept as a list of names) and
-    /// ``ValidationOptions/concurrency``, not by the number of log files.
+    /// Memory does not grow with the bucket: one chain's digest files are listed at a time,
+    /// at most ``ValidationOptions/concurrency`` log files are read at once, and the log
+    /// locations the digests list go to a scratch file in `TMPDIR` beyond a fixed budget
+    /// (``ListedLogIndex``). What remains grows with the longest single chain.
     public func run(
         _ sink: (ValidationEvent) -> Void
     ) async throws(CloudTrailVerifyError) -> (inputs: ValidationReport.Inputs, summary: ValidationReport.Summary) {
@@ -41,18 +43,20 @@ public struct BucketValidator: Sendable {
         // At most `concurrency` log files are read at once (`--jobs`); each finishes before another starts.
         let depth = options.concurrency
         // For the coverage check: every log location any digest lists, and what each scope's chains span.
-        var listed: Set<Int> = []
+        let listed = ListedLogIndex(budget: options.listedLogBudget)
         var spans: [CoverageScanner.Scope: CoverageScanner.Span] = [:]
         var newestValid: [String: ValidationReport.DigestEntry] = [:]
         // A checkpoint marks a point up to which everything was proven: chains with a failure get none.
         var failedChains: Set<String> = []
+        // A scratch-file failure while the walk runs: raised once the tasks in flight have finished.
+        var failure: CloudTrailVerifyError?
         for notice in plan.notices { sink(.notice(notice)) }
         counter.trailsWithoutDigests = plan.trailsWithoutDigests
         let began = Date()
         var lastReport = Date.distantPast
         var progress = ValidationProgress(
             digestsDone: 0,
-            digestsTotal: plan.chains.reduce(0) { $0 + $1.admitted.count },
+            digestsTotal: plan.chains.reduce(0) { $0 + $1.summary.admittedCount },
             logFilesDone: 0, bytesRead: 0, bytesHashed: 0, elapsed: 0)
         func reportProgress(force: Bool = false) {
             guard let callback = options.progress else { return }
@@ -64,8 +68,11 @@ public struct BucketValidator: Sendable {
         }
 
         for chain in plan.chains {
-            var walkChain = DigestChain(identity: chain.identity, bucket: plan.bucket, files: chain.files,
-                                        admitted: chain.admitted, roots: roots, keys: plan.keys, window: options.window)
+            // Listed now, and let go when the chain is done: memory follows the longest chain, not the bucket.
+            let files = try plan.inventory.files(of: chain.identity)
+            let admitted = files.filter { options.window.admits(keyTimestamp: $0.timestampCode) }
+            var walkChain = DigestChain(identity: chain.identity, bucket: plan.bucket, files: files,
+                                        admitted: admitted, roots: roots, keys: plan.keys, window: options.window)
             let checkpointLocation = chain.checkpoint.flatMap { Self.location(ofURI: $0.digestS3Uri) }
             if let entry = chain.checkpoint, let location = checkpointLocation {
                 walkChain.checkpoint = (location, entry.digestSHA256)
@@ -133,7 +140,7 @@ public struct BucketValidator: Sendable {
                     step.inferredMissing.forEach { enqueue(.digest($0)) }
                     // Every log any digest lists: for the coverage check, and to report a log once only.
                     if !step.isOffChain {
-                        for location in step.listedLogs { listed.insert(CoverageScanner.fingerprint(location)) }
+                        for location in step.listedLogs { listed.insert(location) }
                     }
                     if options.checkCoverage {
                         let scope = CoverageScanner.Scope(chain.identity)
@@ -171,10 +178,18 @@ public struct BucketValidator: Sendable {
                     }
                     if step.isOffChain {
                         // A log the chain already judged is reported once, from the chain.
-                        step.unverifiedLogs.removeAll { entry in
-                            Self.location(ofURI: entry.s3Uri).map { listed.contains(CoverageScanner.fingerprint($0)) } ?? false
+                        do throws(CloudTrailVerifyError) {
+                            var kept: [ValidationReport.LogFileEntry] = []
+                            for entry in step.unverifiedLogs {
+                                if let location = Self.location(ofURI: entry.s3Uri), try listed.contains(location) { continue }
+                                kept.append(entry)
+                            }
+                            step.unverifiedLogs = kept
+                        } catch {
+                            failure = error
+                            break
                         }
-                        for location in step.listedLogs { listed.insert(CoverageScanner.fingerprint(location)) }
+                        for location in step.listedLogs { listed.insert(location) }
                     }
                     step.unverifiedLogs.forEach { enqueue(.logFile($0)) }
                     if let gap = step.gap { enqueue(.gap(gap)) }
@@ -188,6 +203,7 @@ public struct BucketValidator: Sendable {
                     }
                 }
             }
+            if let failure { throw failure }
             flush()
             started.foundStart = foundStart.map(CloudTrailTime.display)
             started.foundEnd = foundEnd.map(CloudTrailTime.display)
@@ -215,10 +231,13 @@ public struct BucketValidator: Sendable {
             }
         }
 
+        if let problem = listed.spillProblem {
+            sink(.notice("the listed logs could not be moved to a scratch file (\(problem)): kept in memory instead, so memory grew with the bucket"))
+        }
         if options.checkCoverage {
             let scanner = CoverageScanner(root: options.root, bucket: plan.bucket, window: options.window)
             for scope in spans.keys.sorted(by: { $0.folder < $1.folder }) {
-                let coverage = scanner.scan(scope, span: spans[scope]!, listed: listed) { entry in
+                let coverage = try scanner.scan(scope, span: spans[scope]!, listed: listed) { entry in
                     counter.take(.logFile(entry))
                     sink(.logFile(entry))
                 }
@@ -242,7 +261,7 @@ public struct BucketValidator: Sendable {
     /// Inferred digests between the newest on disk and what CloudTrail says it delivered.
     static func truncatedTail(_ chain: Plan.Chain, bucket: String) -> [ValidationReport.DigestEntry] {
         guard let expected = chain.expectedThrough,
-              let newest = chain.admitted.last,
+              let newest = chain.summary.newestAdmitted,
               let newestKey = DigestObjectKey(newest.key) else { return [] }
         let hours = Int((expected.timeIntervalSince(newestKey.timestamp) / 3600).rounded(.down))
         guard hours >= 1 else { return [] }

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// CloudTrail delivers logs for an account and region into one folder whatever the
 /// trail, so the check is per folder ("scope"), against every digest of every
-/// trail read from that scope. Locations are remembered as hashes, not strings, so
-/// a million listed logs cost megabytes, not hundreds of them.
+/// trail read from that scope. What the digests listed comes from a ``ListedLogIndex``,
+/// one folder at a time, so the check's memory does not grow with the bucket.
 struct CoverageScanner {
     /// One account-and-region log folder.
     struct Scope: Hashable, Sendable {
@@ -78,8 +78,8 @@ struct CoverageScanner {
     }
 
     /// Reports each unreferenced log of `scope` to `emit`, then returns the scope's coverage.
-    func scan(_ scope: Scope, span: Span, listed: Set<Int>, emit: (ValidationReport.LogFileEntry) -> Void)
-        -> ValidationReport.Coverage? {
+    func scan(_ scope: Scope, span: Span, listed: ListedLogIndex, emit: (ValidationReport.LogFileEntry) -> Void)
+        throws(CloudTrailVerifyError) -> ValidationReport.Coverage? {
         guard var start = span.start, var end = span.end else { return nil }
         if let given = window.start { start = max(start, given) }
         if let given = window.end { end = min(end, given) }
@@ -102,8 +102,13 @@ struct CoverageScanner {
             return coverage
         }
         let dayStart = CloudTrailTime.parse(String(CloudTrailTime.display(start).prefix(10)))!
+        // The walker hands over each folder's files together: what digests listed there is read once per folder.
+        var currentFolder: Substring?
+        var listedHere: Set<UInt64> = []
+        var failure: CloudTrailVerifyError?
         // Not finding a log folder's files is itself a reason not to vouch; the walker only fails on unreadable folders.
         try? DirectoryWalker.walk(folder) { entry in
+            guard failure == nil else { return }
             let key = scope.folder + "/" + entry.relativePath
             let log = LogObjectKey(key: key, accountID: scope.accountID, region: scope.region)
             // In the window? By the file name's delivery time (a whole minute, so only minutes
@@ -118,7 +123,17 @@ struct CoverageScanner {
             if key.hasSuffix(".metadata.json") { return }
             coverage.logFilesInWindow += 1
             let location = S3Location(bucket: bucket, key: key)
-            guard !listed.contains(Self.fingerprint(location)) else { return }
+            let parent = ListedLogIndex.folder(of: key)
+            if parent != currentFolder {
+                do throws(CloudTrailVerifyError) {
+                    listedHere = try listed.files(bucket: bucket, folder: parent)
+                } catch {
+                    failure = error
+                    return
+                }
+                currentFolder = parent
+            }
+            guard !listedHere.contains(ListedLogIndex.record(location).file) else { return }
             let duringGap = log.deliveryTime.map { time in span.gaps.contains { time > $0.start && time < $0.end } } ?? false
             let reason: LogFileReason = duringGap ? .deliveredDuringGap : .notInAnyDigest
             if duringGap { coverage.deliveredDuringGap += 1 } else { coverage.notInAnyDigest += 1 }
@@ -130,6 +145,7 @@ struct CoverageScanner {
                     : "listed by no digest; \(when), inside the validated window: injected, renamed, or its digest is missing",
                 chain: scope.folder, digest: nil, oldestEventTime: nil, newestEventTime: nil))
         }
+        if let failure { throw failure }
         return coverage
     }
 }

@@ -41,6 +41,8 @@ public struct ValidationOptions: Sendable {
     public var progress: (@Sendable (ValidationProgress) -> Void)?
     /// The order folder entries are visited in; tests shuffle it to prove findings do not depend on it.
     var listingOrder: DirectoryWalker.Order = .asListed
+    /// Listed log locations kept in memory before they go to a scratch file; tests make it tiny.
+    var listedLogBudget: Int = ListedLogIndex.defaultBudget
 
     public init(
         root: String,

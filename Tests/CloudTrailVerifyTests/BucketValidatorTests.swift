@@ -30,6 +30,19 @@ struct BucketValidatorTests {
         }
     }
 
+    @Test("findings do not depend on whether listed logs stay in memory or go to a scratch file",
+          arguments: TestVectorCatalog.names)
+    func spilledListedLogsGiveTheSameReport(name: String) async throws {
+        let vector = try TestVectorCatalog.expected(name)
+        let baseline = try await BucketValidator(options: TestVectorCatalog.options(name, vector)).run()
+        for budget in [1, 3] {
+            var options = try TestVectorCatalog.options(name, vector)
+            options.listedLogBudget = budget
+            let spilled = try await BucketValidator(options: options).run()
+            #expect(spilled.events == baseline.events, "\(name) with \(budget) listed log(s) in memory")
+        }
+    }
+
     @Test("the validator writes nothing inside ROOT")
     func rootIsNeverWritten() async throws {
         try await TestSupport.withTemporaryDirectory { folder in

@@ -22,7 +22,9 @@ internal final class SpillFile {
     }
 
     init() throws(Failure) {
-        let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        // Where the JSON report's spool file goes too (`TMPDIR`, else `/tmp`).
+        var folder = FileManager.default.temporaryDirectory.path
+        while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
         var template = Array((folder + "/cloudtrail-verify-spill-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {

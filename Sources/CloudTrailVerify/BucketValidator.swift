@@ -40,8 +40,11 @@ public struct BucketValidator: Sendable {
         var counter = SummaryCounter(strict: options.strict)
         let pool = LogFileVerifier.HasherPool()
         let roots = plan.roots
-        // At most `concurrency` log files are read at once (`--jobs`); each finishes before another starts.
+        // At most `concurrency` log files are hashed at once (`--jobs`); each finishes before another starts.
         let depth = options.concurrency
+        // The walk runs up to this many log files ahead of the hashing, so the read-ahead can ask for them early.
+        let lookahead = max(128, depth * 32)
+        let readAhead = options.readAhead ? ReadAhead() : nil
         // For the coverage check: every log location any digest lists, and what each scope's chains span.
         let listed = ListedLogIndex(budget: options.listedLogBudget)
         var spans: [CoverageScanner.Scope: CoverageScanner.Span] = [:]
@@ -90,6 +93,9 @@ public struct BucketValidator: Sendable {
             var nextSequence = 0
             var nextToEmit = 0
             var inFlight = 0
+            // Log files the walk has reached and hashing has not: started in order as tasks finish.
+            var queued: [(sequence: Int, check: DigestChain.LogCheck)] = []
+            var queuedHead = 0
             func flush() {
                 while let event = ready.removeValue(forKey: nextToEmit) {
                     switch event {
@@ -118,6 +124,31 @@ public struct BucketValidator: Sendable {
                         reportProgress()
                     }
                     flush()
+                }
+                func startQueued() {
+                    while inFlight < depth, queuedHead < queued.count {
+                        let (sequence, check) = queued[queuedHead]
+                        queuedHead += 1
+                        inFlight += 1
+                        let chainID = chain.identity.id
+                        group.addTask {
+                            let (verdict, read, hashed) = pool.withHasher { hasher in
+                                (LogFileVerifier.verify(location: check.entry.location,
+                                                        expected: check.entry.expectedSHA256.lowercased(),
+                                                        roots: roots, hasher: hasher),
+                                 hasher.lastBytesRead, hasher.lastBytesHashed)
+                            }
+                            return (sequence, .logFile(ValidationReport.LogFileEntry(
+                                s3Uri: check.entry.location.uri, status: verdict.status, reason: verdict.reason,
+                                note: verdict.note, message: verdict.message, chain: chainID, digest: check.digestURI,
+                                oldestEventTime: check.entry.oldestEventTime, newestEventTime: check.entry.newestEventTime)),
+                                    read, hashed)
+                        }
+                    }
+                    if queuedHead >= 1024, queuedHead * 2 >= queued.count {
+                        queued.removeFirst(queuedHead)
+                        queuedHead = 0
+                    }
                 }
                 // Digests CloudTrail says it delivered after the newest one on disk: the tail was cut.
                 for entry in Self.truncatedTail(chain, bucket: plan.bucket) {
@@ -157,24 +188,16 @@ public struct BucketValidator: Sendable {
                         foundEnd = max(foundEnd ?? found.end, found.end)
                     }
                     for check in step.logChecks {
-                        while inFlight >= depth { await waitForOne() }
-                        let sequence = nextSequence
+                        queued.append((nextSequence, check))
                         nextSequence += 1
-                        inFlight += 1
-                        let chainID = chain.identity.id
-                        group.addTask {
-                            let (verdict, read, hashed) = pool.withHasher { hasher in
-                                (LogFileVerifier.verify(location: check.entry.location,
-                                                        expected: check.entry.expectedSHA256.lowercased(),
-                                                        roots: roots, hasher: hasher),
-                                 hasher.lastBytesRead, hasher.lastBytesHashed)
-                            }
-                            return (sequence, .logFile(ValidationReport.LogFileEntry(
-                                s3Uri: check.entry.location.uri, status: verdict.status, reason: verdict.reason,
-                                note: verdict.note, message: verdict.message, chain: chainID, digest: check.digestURI,
-                                oldestEventTime: check.entry.oldestEventTime, newestEventTime: check.entry.newestEventTime)),
-                                    read, hashed)
+                        if let readAhead, case .success(let path) = roots.path(for: check.entry.location) {
+                            readAhead.hint(path)
                         }
+                    }
+                    startQueued()
+                    while queued.count - queuedHead > lookahead {
+                        await waitForOne()
+                        startQueued()
                     }
                     if step.isOffChain {
                         // A log the chain already judged is reported once, from the chain.
@@ -195,7 +218,11 @@ public struct BucketValidator: Sendable {
                     if let gap = step.gap { enqueue(.gap(gap)) }
                     flush()
                 }
-                while inFlight > 0 { await waitForOne() }
+                startQueued()
+                while inFlight > 0 {
+                    await waitForOne()
+                    startQueued()
+                }
                 // The checkpointed digest, if the walk never came to it, must still be there as recorded.
                 if let entry = chain.checkpoint, let location = checkpointLocation, !walker.visited(location) {
                     if let finding = Self.checkCheckpoint(entry, location: location, roots: roots, chainID: chain.identity.id) {

@@ -37,6 +37,9 @@ public struct ValidationOptions: Sendable {
     public var checkpointFile: String?
     /// With ``checkpointFile``: stop each chain's walk at its checkpointed digest.
     public var incremental: Bool = false
+    /// Open the log files the walk will hash next on a few threads of their own and ask the kernel to read
+    /// them (`posix_fadvise`), so a bucket copy that is not in the page cache is read many files at a time.
+    public var readAhead: Bool = true
     /// Called with the run's progress a few times a second (from the task running the walk).
     public var progress: (@Sendable (ValidationProgress) -> Void)?
     /// The order folder entries are visited in; tests shuffle it to prove findings do not depend on it.

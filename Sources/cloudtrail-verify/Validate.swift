@@ -90,6 +90,9 @@ struct Validate: AsyncParsableCommand {
     @Flag(name: .customLong("no-coverage"), help: "Do not look for log files that no digest lists.")
     var noCoverage = false
 
+    @Flag(name: .customLong("no-read-ahead"), help: "Do not ask the kernel for log files before they are hashed.")
+    var noReadAhead = false
+
     @Option(name: .long, help: "text (the AWS CLI's lines) or json (the report).")
     var format: OutputFormat = .text
 
@@ -153,6 +156,7 @@ struct Validate: AsyncParsableCommand {
         options.strict = strict
         options.checkCoverage = !noCoverage
         options.explainGaps = !noGapExplanations
+        options.readAhead = !noReadAhead
         options.trailFiles = trailFiles
         options.trailStatusFile = trailStatus
         options.expectDigestsThrough = try Self.time(expectDigestsThrough, option: "--expect-digests-through")

@@ -214,7 +214,7 @@ struct ValidateTests {
             "--bucket-root", "logs=/data/logs", "--start-time", "2025-03-01T00:00:00Z", "--end-time", "2025-03-02",
             "--region", "us-east-1", "--account-id", "111122223333", "--jobs", "3",
             "--trail", "trails.json", "--trail-status", "status.json", "--expect-digests-through", "2025-03-03T00:00:00Z",
-            "--checkpoint", "cp.json", "--incremental", "--strict", "--no-coverage", "--no-gap-explanations", "--quiet",
+            "--checkpoint", "cp.json", "--incremental", "--strict", "--no-coverage", "--no-gap-explanations", "--no-read-ahead", "--quiet",
         ])
         let options = try command.makeOptions()
         #expect(options.root == "root")
@@ -232,10 +232,10 @@ struct ValidateTests {
         #expect(options.expectDigestsThrough == CloudTrailTime.parse("2025-03-03T00:00:00Z"))
         #expect(options.checkpointFile == "cp.json")
         #expect(options.incremental && options.strict)
-        #expect(!options.checkCoverage && !options.explainGaps)
+        #expect(!options.checkCoverage && !options.explainGaps && !options.readAhead)
         #expect(command.quiet)
         // The defaults: every check on, nothing strict.
         let plain = try Validate.parse(["root", "--public-keys", "keys"]).makeOptions()
-        #expect(plain.checkCoverage && plain.explainGaps && !plain.strict && !plain.incremental)
+        #expect(plain.checkCoverage && plain.explainGaps && plain.readAhead && !plain.strict && !plain.incremental)
     }
 }

@@ -64,6 +64,8 @@ final class ListedLogIndex {
     }
 
     func insert(_ location: S3Location) {
+        // The whole budget at once, the first time: growing by doubling would copy, and briefly hold, 1.5 times it.
+        if records.capacity == 0 { records.reserveCapacity(budget) }
         records.append(Self.record(location))
         if records.count >= budget, spillProblem == nil {
             spillRecords()

@@ -23,6 +23,8 @@ final class ReadAhead: Sendable {
     private final class Shared: Sendable {
         let queue = Mutex<(paths: [String], head: Int, stopped: Bool)>(([], 0, false))
         let available = DispatchSemaphore(value: 0)
+        /// Hints taken and dealt with (for tests: a hint must never hang a reader).
+        let handled = Atomic<Int>(0)
         let limit: Int
         init(limit: Int) { self.limit = limit }
     }
@@ -55,6 +57,7 @@ final class ReadAhead: Sendable {
                         continue
                     }
                     Self.prefetch(path)
+                    shared.handled.add(1, ordering: .releasing)
                 }
             }
             thread.name = "cloudtrail-verify read-ahead"
@@ -67,14 +70,19 @@ final class ReadAhead: Sendable {
         for _ in 0..<threads { shared.available.signal() }
     }
 
-    /// Asks for `path` to be read soon. Never blocks; dropped when the queue is full.
-    func hint(_ path: String) {
+    /// How many hints the readers have dealt with so far.
+    var hintsHandled: Int { shared.handled.load(ordering: .acquiring) }
+
+    /// Asks for `path` to be read soon. Never blocks; dropped (and `false`) when the queue is full.
+    @discardableResult
+    func hint(_ path: String) -> Bool {
         let accepted = shared.queue.withLock { state in
             guard state.paths.count - state.head < shared.limit else { return false }
             state.paths.append(path)
             return true
         }
         if accepted { shared.available.signal() }
+        return accepted
     }
 
     private static func prefetch(_ path: String) {

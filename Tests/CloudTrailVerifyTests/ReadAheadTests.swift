@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import CloudTrailVerify
+
+@Suite("ReadAhead")
+struct ReadAheadTests {
+    /// Waits (up to 10 s) until the readers have dealt with `count` hints.
+    static func waitUntilHandled(_ readAhead: ReadAhead, _ count: Int) async throws -> Bool {
+        for _ in 0..<1000 {
+            if readAhead.hintsHandled >= count { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    @Test("named pipes, folders, links and missing paths among the hints never hang a reader")
+    func hostileHintsDoNotHang() async throws {
+        try await TestSupport.withTemporaryDirectory { folder in
+            let file = folder + "/log.json.gz"
+            #expect(FileManager.default.createFile(atPath: file, contents: Data(repeating: 7, count: 100_000)))
+            try TestSupport.runChecked(["mkfifo", folder + "/pipe.json.gz"])
+            try FileManager.default.createSymbolicLink(atPath: folder + "/link.json.gz", withDestinationPath: file)
+            // One reader, so a hang on any hint would stop every later one.
+            let readAhead = ReadAhead(threads: 1)
+            let paths = [folder + "/pipe.json.gz", folder, folder + "/missing.json.gz", folder + "/link.json.gz", file]
+            for path in paths { #expect(readAhead.hint(path)) }
+            let handled = try await Self.waitUntilHandled(readAhead, paths.count)
+            #expect(handled)
+        }
+    }
+
+    @Test("hints beyond the queue's size are dropped, not waited for")
+    func fullQueueDropsHints() async throws {
+        try await TestSupport.withTemporaryDirectory { folder in
+            let readAhead = ReadAhead(threads: 1, queued: 4)
+            var accepted = 0
+            for index in 0..<10_000 where readAhead.hint(folder + "/missing-\(index)") { accepted += 1 }
+            #expect(accepted >= 4 && accepted < 10_000)
+            let handled = try await Self.waitUntilHandled(readAhead, accepted)
+            #expect(handled)
+        }
+    }
+}

@@ -84,6 +84,22 @@ public struct BucketValidator: Sendable {
             var started = chain.report
             sink(.chainStarted(started))
             var walker = DigestChain.Walker(walkChain)
+            // The walk reads digests newest first, mostly in file order: ask for the next ones (and their
+            // sidecars) before it gets there. Below this index in `admitted`, everything was hinted.
+            var digestsHinted = admitted.count
+            func hintDigests(below index: Int) {
+                guard let readAhead else { return }
+                let low = max(0, index - 16)
+                while digestsHinted > low {
+                    digestsHinted -= 1
+                    let file = admitted[digestsHinted]
+                    guard !file.isSymbolicLink else { continue }
+                    let path = plan.inventory.path(of: file)
+                    readAhead.hint(path)
+                    readAhead.hint(path + ".metadata.json")
+                }
+            }
+            hintDigests(below: admitted.count)
             var foundStart: Date?
             var foundEnd: Date?
 
@@ -155,6 +171,11 @@ public struct BucketValidator: Sendable {
                     enqueue(.digest(entry))
                 }
                 while var step = walker.nextStep() {
+                    if readAhead != nil, let location = Self.location(ofURI: step.digest.s3Uri),
+                       let index = walkChain.fileIndex(of: location),
+                       let position = Self.admittedPosition(of: walkChain.files[index], in: admitted) {
+                        hintDigests(below: position)
+                    }
                     if step.digest.status == .valid, step.digest.inferred != true, newestValid[chain.identity.id] == nil {
                         newestValid[chain.identity.id] = step.digest
                     }
@@ -276,6 +297,17 @@ public struct BucketValidator: Sendable {
         }
 
         return (plan.inputs, counter.summary)
+    }
+
+    /// Where `file` sits in `admitted` (same order as the chain's files), if the window admitted it.
+    static func admittedPosition(of file: BucketInventory.DigestOnDisk, in admitted: [BucketInventory.DigestOnDisk]) -> Int? {
+        var low = 0
+        var high = admitted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if BucketInventory.DigestOnDisk.precedes(admitted[middle], file) { low = middle + 1 } else { high = middle }
+        }
+        return low < admitted.count && admitted[low] == file ? low : nil
     }
 
     static func location(ofURI uri: String) -> S3Location? {

@@ -7,6 +7,10 @@ Every command runs under /usr/bin/time -v (peak RSS = "Maximum resident set size
 it. One untimed pass warms the page cache, then the commands of a mode run round-robin N times (so load from other
 users of the machine hits all of them alike) and the median is reported. MB/s = uncompressed log bytes / median
 seconds / 10^6.
+
+When the ISA-L build of the tool exists (BENCH_TOOL_ISAL, default .build-bench-isal/release/cloudtrail-verify, made by
+`swift build -c release --traits ISAL --scratch-path .build-bench-isal`), the hashing modes also time it
+("cloudtrail-verify (ISA-L) --jobs N"), and the tables gain a "× C isal (same threads)" column.
 """
 
 import argparse
@@ -22,6 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 WORK = os.environ.get('BENCH_WORK', os.path.join(HERE, '.work'))
 TOOL = os.environ.get('BENCH_TOOL', os.path.join(REPO, '.build-bench', 'release', 'cloudtrail-verify'))
+TOOL_ISAL = os.environ.get('BENCH_TOOL_ISAL', os.path.join(REPO, '.build-bench-isal', 'release', 'cloudtrail-verify'))
+TOOLS = (TOOL, TOOL_ISAL)
 CLIMIT = os.environ.get('BENCH_C', os.path.join(WORK, 'gunzip_sha256'))
 CLI_PY = os.environ.get('BENCH_AWSCLI_PYTHON', os.path.join(REPO, '.venv-awscli', 'bin', 'python'))
 HARNESS = os.path.join(REPO, 'Tests', 'AgreementHarness', 'awscli_offline.py')
@@ -47,7 +53,7 @@ def run_checked(label, cmd):
     """timed(cmd); a cloudtrail-verify run must exit 0 and report every log valid (a benchmark of a wrong answer
     is worthless). Its text report goes to a file under WORK, never to --output /dev/null: --output writes
     atomically (temporary file renamed over the target), which replaces the /dev/null device node."""
-    if cmd[0] != TOOL:
+    if cmd[0] not in TOOLS:
         return timed(cmd)
     out = os.path.join(WORK, f'tool-stdout-{os.getpid()}.txt')
     with open(out, 'w') as f:
@@ -111,8 +117,8 @@ def c_inflaters():
     return found
 
 
-def tool_cmd(bucket_dir, jobs, extra=()):
-    return [TOOL, 'validate', os.path.join(bucket_dir, 'bucket'), '--public-keys', os.path.join(bucket_dir, 'keys'),
+def tool_cmd(bucket_dir, jobs, extra=(), tool=TOOL):
+    return [tool, 'validate', os.path.join(bucket_dir, 'bucket'), '--public-keys', os.path.join(bucket_dir, 'keys'),
             '--quiet', '--jobs', str(jobs)] + list(extra)
 
 
@@ -145,13 +151,20 @@ def run_hashing(mode, runs, with_cli, threads):
             continue   # whole-buffer only: it would need the 4.5 GB inflated file in memory
         for t in threads:
             commands.append((f'C {engine} {t}T', [CLIMIT, '-t', str(t), '-e', engine, listing]))
-    for t in threads:
-        commands.append((f'cloudtrail-verify --jobs {t}', tool_cmd(bucket_dir, t)))
-        EXPECTED_LOGS[f'cloudtrail-verify --jobs {t}'] = counts['logs']
+    tools = [('cloudtrail-verify', TOOL)]
+    if os.access(TOOL_ISAL, os.X_OK):
+        tools.append(('cloudtrail-verify (ISA-L)', TOOL_ISAL))
+    else:
+        say(f'  (no ISA-L build at {TOOL_ISAL}: swift build -c release --traits ISAL --scratch-path .build-bench-isal)')
+    for name, tool in tools:
+        for t in threads:
+            commands.append((f'{name} --jobs {t}', tool_cmd(bucket_dir, t, tool=tool)))
+            EXPECTED_LOGS[f'{name} --jobs {t}'] = counts['logs']
     if with_cli:
         commands.append(('AWS CLI 1.46.3 (offline harness)', [CLI_PY, HARNESS, bucket_dir]))
     results = measure(commands, runs)
     cli = results.get('AWS CLI 1.46.3 (offline harness)')
+    has_c_isal = any(label.startswith('C isal ') for label, _ in commands)
     rows = []
     for label, _ in commands:
         r = results[label]
@@ -159,16 +172,20 @@ def run_hashing(mode, runs, with_cli, threads):
         t = re.search(r'(\d+)T$|--jobs (\d+)$', label)
         n = next((g for g in t.groups() if g), None) if t else None
         base = results.get(f'C zlib {n}T') if n else results.get(f'C zlib {threads[-1]}T')
+        base_isal = results.get(f'C isal {n}T') if n else results.get(f'C isal {threads[-1]}T')
         r.update(mbPerSecond=round(mbps, 1), vsCZlib=round(base['seconds'] / r['seconds'], 3),
+                 vsCIsal=round(base_isal['seconds'] / r['seconds'], 3) if base_isal else None,
                  vsCli=round(cli['seconds'] / r['seconds'], 2) if cli else None)
         r['mbPerCpuSecond'] = round(data / r['cpuSeconds'] / 1e6, 1)
-        rows.append([label, f'{r["seconds"]:.2f}', f'{mbps:.0f}', f'{r["vsCZlib"]:.2f}',
-                     f'{r["vsCli"]:.2f}' if cli else '-', f'{r["cpuSeconds"]:.2f}', f'{r["mbPerCpuSecond"]:.0f}',
-                     f'{r["rssMB"]:.0f}'])
+        rows.append([label, f'{r["seconds"]:.2f}', f'{mbps:.0f}', f'{r["vsCZlib"]:.2f}']
+                    + ([f'{r["vsCIsal"]:.2f}'] if has_c_isal else [])
+                    + [f'{r["vsCli"]:.2f}' if cli else '-', f'{r["cpuSeconds"]:.2f}', f'{r["mbPerCpuSecond"]:.0f}',
+                       f'{r["rssMB"]:.0f}'])
     print(f'\n## {mode}: {counts["logs"]} logs, {data / 1e9:.3f} GB uncompressed ({counts["compressedBytes"] / 1e6:.0f} MB '
           f'gzip, ratio {counts["gzipRatio"]}), median of {runs} runs, {os.cpu_count()} cores\n')
-    print(table(rows, ['command', 'median wall s', 'MB/s', '× C zlib (same threads)', '× AWS CLI', 'CPU s',
-                       'MB per CPU s', 'peak RSS MB']))
+    print(table(rows, ['command', 'median wall s', 'MB/s', '× C zlib (same threads)']
+                + (['× C isal (same threads)'] if has_c_isal else [])
+                + ['× AWS CLI', 'CPU s', 'MB per CPU s', 'peak RSS MB']))
     print(f'\nload average at the end: {os.getloadavg()}')
     return {'counts': counts, 'results': results}
 

@@ -3,7 +3,9 @@
 #
 #   scripts/fuzz.sh [TARGET...] [--seconds N] [--jobs J] [--ref GIT-REV] [--build-only]
 #
-# Targets: digest-json digest-gzip log-gzip key-file sidecar s3-key (default: all).
+# Targets: digest-json digest-gzip log-gzip key-file sidecar s3-key inflate-differential (default: all).
+# inflate-differential needs ISA-L (apt-get install -y libisal-dev): it is built against a second copy of the
+# library compiled with -DCLOUDTRAIL_ISAL and linked with -lisal, and left out of "all" when libisal is missing.
 #   --seconds N    run each target for N seconds (default 600)
 #   --jobs J       run J fuzzers at once (default 1)
 #   --ref REV      fuzz the library as committed at REV (git archive) instead of the working tree
@@ -18,7 +20,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 OUT="$ROOT/.build-fuzz"
 
-ALL_TARGETS=(digest-json digest-gzip log-gzip key-file sidecar s3-key)
+ALL_TARGETS=(digest-json digest-gzip log-gzip key-file sidecar s3-key inflate-differential)
 
 entry_file() {
     case "$1" in
@@ -28,13 +30,14 @@ entry_file() {
         key-file) echo FuzzKeyFile.swift ;;
         sidecar) echo FuzzSidecar.swift ;;
         s3-key) echo FuzzS3Key.swift ;;
+        inflate-differential) echo FuzzInflateDifferential.swift ;;
         *) return 1 ;;
     esac
 }
 
 max_len() {
     case "$1" in
-        digest-json | digest-gzip | log-gzip) echo 65536 ;;
+        digest-json | digest-gzip | log-gzip | inflate-differential) echo 65536 ;;
         key-file) echo 8192 ;;
         sidecar) echo 4096 ;;
         s3-key) echo 1024 ;;
@@ -64,14 +67,31 @@ while (($#)); do
         --ref) ref="$2"; shift 2 ;;
         --ref=*) ref="${1#*=}"; shift ;;
         --build-only) build_only=1; shift ;;
-        -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *)
             entry_file "$1" >/dev/null || { echo "fuzz.sh: unknown target $1 (known: ${ALL_TARGETS[*]})" >&2; exit 2; }
             targets+=("$1"); shift ;;
     esac
 done
-((${#targets[@]})) || targets=("${ALL_TARGETS[@]}")
+# Targets compiled against the ISA-L build of the library (GzipInflater's igzip backend).
+needs_isal() { [[ "$1" == inflate-differential ]]; }
+have_isal() { pkg-config --exists libisal 2>/dev/null && [[ -f "$(pkg-config --variable=includedir libisal)/isa-l/igzip_lib.h" ]]; }
+if ((${#targets[@]} == 0)); then
+    for target in "${ALL_TARGETS[@]}"; do
+        if needs_isal "$target" && ! have_isal; then
+            echo "fuzz.sh: skipping $target (no libisal: apt-get install -y libisal-dev)" >&2
+            continue
+        fi
+        targets+=("$target")
+    done
+fi
+for target in "${targets[@]}"; do
+    if needs_isal "$target" && ! have_isal; then
+        echo "fuzz.sh: $target needs ISA-L: apt-get install -y libisal-dev" >&2
+        exit 2
+    fi
+done
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --seconds needs a whole number" >&2; exit 2; }
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: --jobs needs a positive number" >&2; exit 2; }
 
@@ -102,24 +122,42 @@ if [[ -n "$ref" ]]; then
     echo "fuzz.sh: building the library as of $(git rev-parse --short "$ref")"
 else
     cp -R Sources/CloudTrailVerify Sources/CCloudTrailOpenSSL Sources/CCloudTrailZlib Sources/CCloudTrailSystem "$src/Sources/"
+    if [[ -d Sources/CCloudTrailISAL ]]; then cp -R Sources/CCloudTrailISAL "$src/Sources/"; fi
     echo "fuzz.sh: building the library from the working tree"
 fi
 includes=(-I "$src/Sources/CCloudTrailOpenSSL" -I "$src/Sources/CCloudTrailZlib" -I "$src/Sources/CCloudTrailSystem")
 common=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -use-ld=lld "${includes[@]}")
-mkdir -p "$OUT/modules"
 library_sources=()
 while IFS= read -r file; do library_sources+=("$file"); done < <(find "$src/Sources/CloudTrailVerify" -name '*.swift' | sort)
-if ! "$SWIFTC" "${common[@]}" -enable-testing -module-name CloudTrailVerify -whole-module-optimization \
-        -emit-module -emit-module-path "$OUT/modules/CloudTrailVerify.swiftmodule" \
-        -c "${library_sources[@]}" -o "$OUT/CloudTrailVerify.o" >"$OUT/logs/build-library.log" 2>&1; then
-    cat "$OUT/logs/build-library.log" >&2
-    echo "fuzz.sh: the library did not build" >&2
-    exit 1
-fi
+want_plain=0
+want_isal=0
+for target in "${targets[@]}"; do
+    if needs_isal "$target"; then want_isal=1; else want_plain=1; fi
+done
+# build_library SUFFIX [FLAGS...]: CloudTrailVerify${SUFFIX}.o and modules${SUFFIX}/. The plain build is the
+# default one (zlib only); "-isal" adds the ISAL trait's define, so GzipInflater has both backends.
+build_library() {
+    local suffix="$1"
+    shift
+    mkdir -p "$OUT/modules$suffix"
+    if ! "$SWIFTC" "${common[@]}" "$@" -enable-testing -module-name CloudTrailVerify -whole-module-optimization \
+            -emit-module -emit-module-path "$OUT/modules$suffix/CloudTrailVerify.swiftmodule" \
+            -c "${library_sources[@]}" -o "$OUT/CloudTrailVerify$suffix.o" >"$OUT/logs/build-library$suffix.log" 2>&1; then
+        cat "$OUT/logs/build-library$suffix.log" >&2
+        echo "fuzz.sh: the library${suffix:+ ($suffix)} did not build" >&2
+        exit 1
+    fi
+}
+((want_plain)) && build_library ""
+((want_isal)) && build_library -isal -D CLOUDTRAIL_ISAL -I "$src/Sources/CCloudTrailISAL"
 for target in "${targets[@]}"; do
     module="Fuzz_${target//-/_}"
-    if ! "$SWIFTC" "${common[@]}" -module-name "$module" -I "$OUT/modules" \
-            "Fuzz/Targets/$(entry_file "$target")" "$OUT/CloudTrailVerify.o" -lcrypto -lz \
+    library=("$OUT/CloudTrailVerify.o" -I "$OUT/modules" -lcrypto -lz)
+    if needs_isal "$target"; then
+        library=("$OUT/CloudTrailVerify-isal.o" -I "$OUT/modules-isal" -I "$src/Sources/CCloudTrailISAL" -lcrypto -lz -lisal)
+    fi
+    if ! "$SWIFTC" "${common[@]}" -module-name "$module" \
+            "Fuzz/Targets/$(entry_file "$target")" "${library[@]}" \
             -o "$OUT/fuzz-$target" >"$OUT/logs/build-$target.log" 2>&1; then
         cat "$OUT/logs/build-$target.log" >&2
         echo "fuzz.sh: fuzzer $target did not build" >&2

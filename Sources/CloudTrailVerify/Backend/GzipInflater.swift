@@ -1,11 +1,34 @@
-internal import CCloudTrailZlib
-
-/// Streaming gunzip of exactly one gzip member through zlib.
+/// Streaming gunzip of exactly one gzip member, through the inflater chosen when the package was built.
 ///
-/// The `z_stream` lives on the heap: zlib keeps a pointer back to it in its
-/// internal state, so it must never move after `inflateInit2`.
+/// - By default: zlib (``ZlibInflater``).
+/// - With the `ISAL` package trait (`swift build --traits ISAL`, needs `libisal-dev`): ISA-L's igzip
+///   (``ISALInflater``), about 1.3× zlib's speed per CPU second on CloudTrail logs. zlib is still compiled in.
+///
+/// Both backends take the same input in the same pieces and give the same output bytes and the same ``Progress``
+/// for every stream zlib accepts, including `unusedInput` after the member's trailer. A stream that igzip
+/// rejects (corrupt, or ending early) is handed to zlib again from its first byte by the callers that hold the
+/// whole input (``LogFileHasher``, ``inflate(_:limit:backend:)``), so their outcome and message are zlib's:
+/// igzip words its errors differently and notices some errors before zlib would ask for more input. See
+/// docs/performance.md ("The ISA-L build") for the one kind of stream igzip accepts and zlib does not.
 internal final class GzipInflater {
-    private let stream: UnsafeMutablePointer<z_stream>
+    /// Which library inflates.
+    enum Backend: String, Sendable, CaseIterable {
+        /// zlib: the default, and the reference the other backend is held to.
+        case zlib
+        #if CLOUDTRAIL_ISAL
+        /// ISA-L's igzip (the `ISAL` package trait).
+        case isal
+        #endif
+    }
+
+    /// The backend of this build: igzip with the `ISAL` trait, zlib otherwise.
+    static var defaultBackend: Backend {
+        #if CLOUDTRAIL_ISAL
+        return .isal
+        #else
+        return .zlib
+        #endif
+    }
 
     /// Why inflation stopped with an error.
     struct Failure: Error, Equatable {
@@ -22,22 +45,25 @@ internal final class GzipInflater {
         case stopped
     }
 
-    init() throws(Failure) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        // 15 window bits + 16: accept a gzip wrapper only (what CloudTrail writes and what the AWS CLI expects).
-        let status = ct_inflate_init2(stream, 15 + 16)
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw Failure(message: "zlib could not start (status \(status))")
-        }
+    let backend: Backend
+    private let engine: Engine
+
+    /// One class per library; an enum rather than a protocol, so a call is a switch, not a witness-table call.
+    private enum Engine {
+        case zlib(ZlibInflater)
+        #if CLOUDTRAIL_ISAL
+        case isal(ISALInflater)
+        #endif
     }
 
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
+    init(backend: Backend = GzipInflater.defaultBackend) throws(Failure) {
+        self.backend = backend
+        switch backend {
+        case .zlib: engine = .zlib(try ZlibInflater())
+        #if CLOUDTRAIL_ISAL
+        case .isal: engine = .isal(try ISALInflater())
+        #endif
+        }
     }
 
     /// Feeds `input`, handing every piece of inflated output to `consume`.
@@ -49,32 +75,11 @@ internal final class GzipInflater {
         into output: UnsafeMutableRawBufferPointer,
         consume: (UnsafeRawBufferPointer) -> Bool
     ) throws(Failure) -> Progress {
-        guard let outBase = output.baseAddress, output.count > 0 else {
-            throw Failure(message: "no output space")
-        }
-        let inBase = input.baseAddress.map { UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: Bytef.self)) }
-        stream.pointee.next_in = inBase
-        stream.pointee.avail_in = uInt(input.count)
-        while true {
-            stream.pointee.next_out = outBase.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = uInt(output.count)
-            let status = CCloudTrailZlib.inflate(stream, Z_NO_FLUSH)
-            let produced = output.count - Int(stream.pointee.avail_out)
-            if produced > 0, !consume(UnsafeRawBufferPointer(start: outBase, count: produced)) {
-                return .stopped
-            }
-            switch status {
-            case Z_STREAM_END:
-                return .finished(unusedInput: Int(stream.pointee.avail_in))
-            case Z_OK:
-                if stream.pointee.avail_in == 0 && stream.pointee.avail_out != 0 { return .needsInput }
-            case Z_BUF_ERROR:
-                // No progress possible: all input consumed (more is needed).
-                return .needsInput
-            default:
-                let text = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
-                throw Failure(message: text)
-            }
+        switch engine {
+        case .zlib(let inflater): return try inflater.inflate(input, into: output, consume: consume)
+        #if CLOUDTRAIL_ISAL
+        case .isal(let inflater): return try inflater.inflate(input, into: output, consume: consume)
+        #endif
         }
     }
 }

@@ -31,13 +31,16 @@ internal final class LogFileHasher {
     private let readBuffer: UnsafeMutableRawBufferPointer
     private let inflateBuffer: UnsafeMutableRawBufferPointer
     private let digest = MessageDigest(.sha256)
+    /// The inflater library (zlib, or igzip in the `ISAL` build); see ``GzipInflater``.
+    let backend: GzipInflater.Backend
     /// Bytes read from disk and bytes hashed by the last call, for progress reporting.
     private(set) var lastBytesRead = 0
     private(set) var lastBytesHashed = 0
 
-    init(bufferSize: Int = 256 * 1024) {
+    init(bufferSize: Int = 256 * 1024, backend: GzipInflater.Backend = GzipInflater.defaultBackend) {
         readBuffer = .allocate(byteCount: bufferSize, alignment: 16)
         inflateBuffer = .allocate(byteCount: bufferSize, alignment: 16)
+        self.backend = backend
     }
 
     deinit {
@@ -66,7 +69,7 @@ internal final class LogFileHasher {
         }
         digest.reset()
 
-        var first = readSome(descriptor)
+        let first = readSome(descriptor)
         guard case .bytes(var count) = first else { return first.outcome }
         if count == 0 {
             return .notGzip(sha256: digest.finalize(), isEmpty: true)
@@ -83,9 +86,29 @@ internal final class LogFileHasher {
         if !isGzip {
             return hashStored(descriptor, firstCount: count)
         }
+        let outcome = gunzip(descriptor, firstCount: count, backend: backend)
+        switch outcome {
+        case .corrupt, .truncated: break
+        default: return outcome
+        }
+        guard backend != .zlib else { return outcome }
+        // zlib is the reference: a stream the faster backend rejects is decided again by zlib from the first
+        // byte, so a corrupt or truncated log gets zlib's outcome and message whatever the build (igzip words
+        // its errors differently and notices some before zlib would ask for more input). Such files are rare,
+        // so reading them twice costs nothing in a normal bucket.
+        guard lseek(descriptor, 0, SEEK_SET) == 0 else { return outcome }
+        digest.reset()
+        lastBytesRead = 0
+        lastBytesHashed = 0
+        guard case .bytes(let again) = readSome(descriptor), again > 0 else { return outcome }
+        return gunzip(descriptor, firstCount: again, backend: .zlib)
+    }
 
+    /// Inflates and hashes a gzip file whose first `firstCount` bytes are in `readBuffer`.
+    private func gunzip(_ descriptor: Int32, firstCount: Int, backend: GzipInflater.Backend) -> LogFileDigestOutcome {
+        var count = firstCount
         let inflater: GzipInflater
-        do { inflater = try GzipInflater() } catch { return .unreadable(error.message) }
+        do { inflater = try GzipInflater(backend: backend) } catch { return .unreadable(error.message) }
         let sink: (UnsafeRawBufferPointer) -> Bool = { [digest, unowned self] in
             digest.update($0)
             self.lastBytesHashed += $0.count
@@ -105,15 +128,15 @@ internal final class LogFileHasher {
             case .finished(let unused):
                 let hash = digest.finalize()
                 if unused > 0 { return .gzipWithTrailingData(sha256: hash) }
-                first = readSome(descriptor)
-                switch first {
+                let after = readSome(descriptor)
+                switch after {
                 case .bytes(let more) where more > 0: return .gzipWithTrailingData(sha256: hash)
                 case .bytes: return .gzip(sha256: hash)
-                default: return first.outcome
+                default: return after.outcome
                 }
             case .needsInput:
-                first = readSome(descriptor)
-                guard case .bytes(let more) = first else { return first.outcome }
+                let next = readSome(descriptor)
+                guard case .bytes(let more) = next else { return next.outcome }
                 if more == 0 { return .truncated }
                 count = more
             }

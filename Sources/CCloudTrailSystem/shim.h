@@ -6,4 +6,40 @@
 #include <sys/types.h>
 #include <sys/xattr.h>
 
+#if defined(__linux__)
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/uio.h>
+// preadv2 and RWF_NOWAIT are GNU extensions: the C library may have been seen without
+// _GNU_SOURCE, so declare what is needed (glibc 2.26 and later, Linux 4.14 and later).
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT 0x00000008
+#endif
+extern ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags);
+#endif
+
+/// Whether the first byte of `fd` is in the page cache: reads it with RWF_NOWAIT, which fails
+/// with EAGAIN instead of waiting for the disk. 1 cached, 0 not cached, -1 cannot tell.
+static inline int ct_first_byte_is_cached(int fd) {
+#if defined(__linux__) && defined(RWF_NOWAIT)
+    char byte;
+    struct iovec vector = { &byte, 1 };
+    ssize_t count = preadv2(fd, &vector, 1, 0, RWF_NOWAIT);
+    if (count >= 0) return 1;
+    return errno == EAGAIN ? 0 : -1;
+#else
+    (void)fd;
+    return -1;
+#endif
+}
+
+/// Starts reading the first `length` bytes of `fd` into the page cache without waiting (Linux only).
+static inline void ct_will_need(int fd, long long length) {
+#if defined(__linux__)
+    (void)posix_fadvise(fd, 0, (off_t)length, POSIX_FADV_WILLNEED);
+#else
+    (void)fd; (void)length;
+#endif
+}
+
 #endif

@@ -89,6 +89,8 @@ public struct BucketValidator: Sendable {
             var digestsHinted = admitted.count
             func hintDigests(below index: Int) {
                 guard let readAhead else { return }
+                // Digests the walk has passed (while hinting paused) need no hint any more.
+                digestsHinted = min(digestsHinted, index)
                 let low = max(0, index - 16)
                 while digestsHinted > low {
                     digestsHinted -= 1
@@ -171,7 +173,7 @@ public struct BucketValidator: Sendable {
                     enqueue(.digest(entry))
                 }
                 while var step = walker.nextStep() {
-                    if readAhead != nil, let location = Self.location(ofURI: step.digest.s3Uri),
+                    if let readAhead, readAhead.wantsEveryFile, let location = Self.location(ofURI: step.digest.s3Uri),
                        let index = walkChain.fileIndex(of: location),
                        let position = Self.admittedPosition(of: walkChain.files[index], in: admitted) {
                         hintDigests(below: position)
@@ -210,10 +212,12 @@ public struct BucketValidator: Sendable {
                     }
                     for check in step.logChecks {
                         queued.append((nextSequence, check))
-                        nextSequence += 1
-                        if let readAhead, case .success(let path) = roots.path(for: check.entry.location) {
+                        // While the files come from the page cache anyway, only a sample is hinted.
+                        if let readAhead, readAhead.wantsEveryFile || nextSequence % 16 == 0,
+                           case .success(let path) = roots.path(for: check.entry.location) {
                             readAhead.hint(path)
                         }
+                        nextSequence += 1
                     }
                     startQueued()
                     while queued.count - queuedHead > lookahead {

@@ -40,4 +40,27 @@ struct ReadAheadTests {
             #expect(handled)
         }
     }
+
+    @Test("files already in the page cache make it stop asking for every file")
+    func cachedFilesQuietTheHints() async throws {
+        try await TestSupport.withTemporaryDirectory { folder in
+            let count = ReadAhead.quietAfter + 20
+            var paths: [String] = []
+            for index in 0..<count {
+                let path = folder + "/log-\(index).json.gz"
+                #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: 7, count: 4096)))
+                // Just written and read back whole, so in the page cache.
+                _ = try Data(contentsOf: URL(fileURLWithPath: path))
+                paths.append(path)
+            }
+            let readAhead = ReadAhead(threads: 1)
+            #expect(readAhead.wantsEveryFile)
+            for path in paths { readAhead.hint(path) }
+            let handled = try await Self.waitUntilHandled(readAhead, count)
+            #expect(handled)
+            #if os(Linux)
+            #expect(!readAhead.wantsEveryFile)
+            #endif
+        }
+    }
 }

@@ -7,6 +7,7 @@ import Darwin
 #endif
 import Foundation
 import Synchronization
+internal import CCloudTrailSystem
 
 /// Asks the kernel for files before they are hashed, so that many small reads are in
 /// flight at once instead of one per hashing task.
@@ -19,12 +20,20 @@ import Synchronization
 /// hints: when the queue is full they are dropped, and nothing is ever read into
 /// this process. Blocking threads of its own, not tasks, because a blocking `open`
 /// must not hold one of the few threads Swift concurrency runs tasks on.
+///
+/// On a bucket already in the page cache the hints only cost time (an extra open per
+/// file), so each reader first asks whether the file's first byte is cached
+/// (`preadv2(RWF_NOWAIT)`). After ``quietAfter`` cached files in a row, ``wantsEveryFile``
+/// turns false and the caller hints only a sample; one file that is not cached turns it back on.
+/// On systems without `posix_fadvise` (macOS) the hints do nothing.
 final class ReadAhead: Sendable {
     private final class Shared: Sendable {
         let queue = Mutex<(paths: [String], head: Int, stopped: Bool)>(([], 0, false))
         let available = DispatchSemaphore(value: 0)
         /// Hints taken and dealt with (for tests: a hint must never hang a reader).
         let handled = Atomic<Int>(0)
+        /// `handled` when a hinted file was last found not cached (or its state unknown).
+        let lastMiss = Atomic<Int>(0)
         let limit: Int
         init(limit: Int) { self.limit = limit }
     }
@@ -56,8 +65,9 @@ final class ReadAhead: Sendable {
                         if shared.queue.withLock({ $0.stopped }) { return }
                         continue
                     }
-                    Self.prefetch(path)
-                    shared.handled.add(1, ordering: .releasing)
+                    let missed = Self.prefetch(path)
+                    let count = shared.handled.add(1, ordering: .releasing).newValue
+                    if missed { shared.lastMiss.store(count, ordering: .relaxed) }
                 }
             }
             thread.name = "cloudtrail-verify read-ahead"
@@ -68,6 +78,15 @@ final class ReadAhead: Sendable {
     deinit {
         shared.queue.withLock { $0.stopped = true }
         for _ in 0..<threads { shared.available.signal() }
+    }
+
+    /// Cached files in a row after which hinting every file is not worth its cost.
+    static let quietAfter = 256
+
+    /// Whether every file is worth a hint: some recent hinted file was not in the page cache.
+    /// When `false`, hint a sample (say one file in 16) to notice when that changes.
+    var wantsEveryFile: Bool {
+        shared.handled.load(ordering: .relaxed) - shared.lastMiss.load(ordering: .relaxed) < Self.quietAfter
     }
 
     /// How many hints the readers have dealt with so far.
@@ -85,16 +104,20 @@ final class ReadAhead: Sendable {
         return accepted
     }
 
-    private static func prefetch(_ path: String) {
+    /// Asks for the start of `path`; returns whether it was not (known to be) in the page cache.
+    private static func prefetch(_ path: String) -> Bool {
         // The same flags the hasher opens with: never blocks on a named pipe, never follows a link at the end
         // (the hasher's own containment check decides about links; a hint need not).
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
-        guard descriptor >= 0 else { return }
+        guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        let cachedState = ct_first_byte_is_cached(descriptor)
+        guard info.st_size > 0, cachedState != 1 else { return false }
         // The start of the file only: for a large log the hasher's sequential reads get the kernel's own
         // read-ahead, and a 4 GB hint would fill the page cache long before the bytes are wanted.
-        _ = posix_fadvise(descriptor, 0, off_t(min(Int64(info.st_size), 8 << 20)), Int32(POSIX_FADV_WILLNEED))
+        ct_will_need(descriptor, Int64(min(Int64(info.st_size), 8 << 20)))
+        return true
     }
 }

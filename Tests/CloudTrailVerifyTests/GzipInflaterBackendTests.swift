@@ -460,19 +460,8 @@ struct GzipInflaterBackendTests {
 
     // MARK: Sample generator
 
-    /// Deterministic pseudo-random numbers (SplitMix64), so the mutations are the same on every run.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-        mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
+    /// Deterministic pseudo-random numbers (the walker's seeded SplitMix64), so the mutations are the same on every run.
+    typealias SplitMix = DirectoryWalker.SplitMix64
 
     /// Prints `name hex` for every sample member.
     static let generator = #"""
@@ -604,5 +593,10 @@ struct GzipInflaterBackendTests {
     for name, data in s.items():
         print(name, data.hex())
     """#
+}
+
+extension DirectoryWalker.SplitMix64 {
+    /// A number in `0..<bound`.
+    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 #endif

@@ -89,7 +89,7 @@ public struct BucketValidator: Sendable {
             var digestsHinted = admitted.count
             func hintDigests(below index: Int) {
                 guard let readAhead else { return }
-                // Digests the walk has passed (while hinting paused) need no hint any more.
+                // Digests the walk has passed (it can jump back along a link) need no hint any more.
                 digestsHinted = min(digestsHinted, index)
                 let low = max(0, index - 16)
                 while digestsHinted > low {
@@ -173,7 +173,7 @@ public struct BucketValidator: Sendable {
                     enqueue(.digest(entry))
                 }
                 while var step = walker.nextStep() {
-                    if let readAhead, readAhead.wantsEveryFile, let location = Self.location(ofURI: step.digest.s3Uri),
+                    if readAhead != nil, let location = Self.location(ofURI: step.digest.s3Uri),
                        let index = walkChain.fileIndex(of: location),
                        let position = Self.admittedPosition(of: walkChain.files[index], in: admitted) {
                         hintDigests(below: position)
@@ -212,12 +212,12 @@ public struct BucketValidator: Sendable {
                     }
                     for check in step.logChecks {
                         queued.append((nextSequence, check))
-                        // While the files come from the page cache anyway, only a sample is hinted.
-                        if let readAhead, readAhead.wantsEveryFile || nextSequence % 16 == 0,
-                           case .success(let path) = roots.path(for: check.entry.location) {
-                            readAhead.hint(path)
-                        }
                         nextSequence += 1
+                        let location = check.entry.location
+                        readAhead?.hint {
+                            guard case .success(let path) = roots.path(for: location) else { return nil }
+                            return path
+                        }
                     }
                     startQueued()
                     while queued.count - queuedHead > lookahead {

@@ -33,9 +33,15 @@ struct ReadAheadTests {
     func fullQueueDropsHints() async throws {
         try await TestSupport.withTemporaryDirectory { folder in
             let readAhead = ReadAhead(threads: 1, queued: 4)
-            var accepted = 0
-            for index in 0..<10_000 where readAhead.hint(folder + "/missing-\(index)") { accepted += 1 }
-            #expect(accepted >= 4 && accepted < 10_000)
+            // The one reader is held by the first hint, so nothing leaves the queue while the rest are offered
+            // (fewer than `quietAfter`, so none is dropped as a sample).
+            let gate = DispatchSemaphore(value: 0)
+            #expect(readAhead.hint { gate.wait(); return nil })
+            var accepted = 1
+            for index in 0..<100 where readAhead.hint(folder + "/missing-\(index)") { accepted += 1 }
+            // 4 queued, plus the held one once the reader has taken it off the queue.
+            #expect(accepted == 4 || accepted == 5)
+            gate.signal()
             let handled = try await Self.waitUntilHandled(readAhead, accepted)
             #expect(handled)
         }
@@ -55,11 +61,17 @@ struct ReadAheadTests {
             }
             let readAhead = ReadAhead(threads: 1)
             #expect(readAhead.wantsEveryFile)
-            for path in paths { readAhead.hint(path) }
-            let handled = try await Self.waitUntilHandled(readAhead, count)
+            // Hints are only dropped once quiet, which takes `quietAfter` handled ones.
+            var accepted = 0
+            for path in paths where readAhead.hint(path) { accepted += 1 }
+            #expect(accepted >= ReadAhead.quietAfter)
+            let handled = try await Self.waitUntilHandled(readAhead, accepted)
             #expect(handled)
             #if os(Linux)
             #expect(!readAhead.wantsEveryFile)
+            // Quiet: one hint in `sampleEvery` is still taken, to notice a change.
+            let sampled = (0..<(2 * ReadAhead.sampleEvery)).filter { readAhead.hint(paths[$0]) }.count
+            #expect(sampled == 2)
             #endif
         }
     }

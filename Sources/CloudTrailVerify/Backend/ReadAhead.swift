@@ -24,11 +24,16 @@ internal import CCloudTrailSystem
 /// On a bucket already in the page cache the hints only cost time (an extra open per
 /// file), so each reader first asks whether the file's first byte is cached
 /// (`preadv2(RWF_NOWAIT)`). After ``quietAfter`` cached files in a row, ``wantsEveryFile``
-/// turns false and the caller hints only a sample; one file that is not cached turns it back on.
+/// turns false and only one hint in ``sampleEvery`` is taken; one file that is not cached turns it back on.
+///
+/// A hint can name its file by a closure, which runs on a reader thread: working out a
+/// path (its containment check `lstat`s the file) waits on the disk as much as reading it.
 /// On systems without `posix_fadvise` (macOS) the hints do nothing.
 final class ReadAhead: Sendable {
     private final class Shared: Sendable {
-        let queue = Mutex<(paths: [String], head: Int, stopped: Bool)>(([], 0, false))
+        let queue = Mutex<(items: [@Sendable () -> String?], head: Int, stopped: Bool)>(([], 0, false))
+        /// Hints offered, taken or not: while quiet, every ``sampleEvery``-th is taken.
+        let offered = Atomic<Int>(0)
         let available = DispatchSemaphore(value: 0)
         /// Hints taken and dealt with (for tests: a hint must never hang a reader).
         let handled = Atomic<Int>(0)
@@ -50,22 +55,22 @@ final class ReadAhead: Sendable {
             let thread = Thread {
                 while true {
                     shared.available.wait()
-                    let next: String? = shared.queue.withLock { state in
-                        guard !state.stopped, state.head < state.paths.count else { return nil }
-                        let path = state.paths[state.head]
+                    let next: (@Sendable () -> String?)? = shared.queue.withLock { state in
+                        guard !state.stopped, state.head < state.items.count else { return nil }
+                        let item = state.items[state.head]
                         state.head += 1
                         // Drop what was taken once it is most of the buffer, so it does not grow.
-                        if state.head >= 1024, state.head * 2 >= state.paths.count {
-                            state.paths.removeFirst(state.head)
+                        if state.head >= 1024, state.head * 2 >= state.items.count {
+                            state.items.removeFirst(state.head)
                             state.head = 0
                         }
-                        return path
+                        return item
                     }
-                    guard let path = next else {
+                    guard let next else {
                         if shared.queue.withLock({ $0.stopped }) { return }
                         continue
                     }
-                    let missed = Self.prefetch(path)
+                    let missed = next().map(Self.prefetch) ?? false
                     let count = shared.handled.add(1, ordering: .releasing).newValue
                     if missed { shared.lastMiss.store(count, ordering: .relaxed) }
                 }
@@ -83,8 +88,10 @@ final class ReadAhead: Sendable {
     /// Cached files in a row after which hinting every file is not worth its cost.
     static let quietAfter = 256
 
+    /// While quiet, one hint in this many is taken, to notice when files stop being cached.
+    static let sampleEvery = 16
+
     /// Whether every file is worth a hint: some recent hinted file was not in the page cache.
-    /// When `false`, hint a sample (say one file in 16) to notice when that changes.
     var wantsEveryFile: Bool {
         shared.handled.load(ordering: .relaxed) - shared.lastMiss.load(ordering: .relaxed) < Self.quietAfter
     }
@@ -92,12 +99,21 @@ final class ReadAhead: Sendable {
     /// How many hints the readers have dealt with so far.
     var hintsHandled: Int { shared.handled.load(ordering: .acquiring) }
 
-    /// Asks for `path` to be read soon. Never blocks; dropped (and `false`) when the queue is full.
+    /// Asks for `path` to be read soon. Never blocks; dropped (and `false`) when the queue is full,
+    /// or when the files have been cached lately and this hint is not one of the sample.
     @discardableResult
     func hint(_ path: String) -> Bool {
+        hint { path }
+    }
+
+    /// Asks for the file `path` names (on a reader thread; `nil`: nothing to read) to be read soon.
+    @discardableResult
+    func hint(_ path: @escaping @Sendable () -> String?) -> Bool {
+        let offered = shared.offered.add(1, ordering: .relaxed).oldValue
+        guard wantsEveryFile || offered % Self.sampleEvery == 0 else { return false }
         let accepted = shared.queue.withLock { state in
-            guard state.paths.count - state.head < shared.limit else { return false }
-            state.paths.append(path)
+            guard state.items.count - state.head < shared.limit else { return false }
+            state.items.append(path)
             return true
         }
         if accepted { shared.available.signal() }

@@ -133,7 +133,7 @@ struct CoverageScanner {
                 }
                 currentFolder = parent
             }
-            guard !listedHere.contains(ListedLogIndex.record(location).file) else { return }
+            guard !listedHere.contains(ListedLogIndex.fileHash(location)) else { return }
             let duringGap = log.deliveryTime.map { time in span.gaps.contains { time > $0.start && time < $0.end } } ?? false
             let reason: LogFileReason = duringGap ? .deliveredDuringGap : .notInAnyDigest
             if duringGap { coverage.deliveredDuringGap += 1 } else { coverage.notInAnyDigest += 1 }

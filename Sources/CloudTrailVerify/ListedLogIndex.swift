@@ -46,8 +46,12 @@ final class ListedLogIndex {
     var runCount: Int { runs.count }
 
     static func record(_ location: S3Location) -> Record {
-        Record(folder: folderHash(bucket: location.bucket, folder: folder(of: location.key)),
-               file: UInt64(bitPattern: Int64(CoverageScanner.fingerprint(location))))
+        Record(folder: folderHash(bucket: location.bucket, folder: folder(of: location.key)), file: fileHash(location))
+    }
+
+    /// The key half of a record: what ``files(bucket:folder:)`` returns for a listed location.
+    static func fileHash(_ location: S3Location) -> UInt64 {
+        UInt64(bitPattern: Int64(CoverageScanner.fingerprint(location)))
     }
 
     /// The key up to its last `/` (empty for a key with none).

@@ -9,8 +9,9 @@ import Foundation
 public final class ValidationJSONWriter {
     private let output: (Data) -> Void
     private let encoder: JSONEncoder
-    private let spoolURL: URL
-    private let spool: FileHandle
+    private let spool: SpillFile
+    /// Why writing to the spool failed; the report cannot be finished then.
+    private var spoolProblem: String?
     private var digestCount = 0
     private var logCount = 0
     private var gaps: [ValidationReport.Gap] = []
@@ -24,20 +25,14 @@ public final class ValidationJSONWriter {
         self.output = output
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        spoolURL = FileManager.default.temporaryDirectory
-            .appendingPathComponent("cloudtrail-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).json")
-        guard FileManager.default.createFile(atPath: spoolURL.path, contents: nil),
-              let handle = try? FileHandle(forUpdating: spoolURL) else {
-            throw CloudTrailVerifyError(.outputFailed, "cannot create a spool file for the report", path: spoolURL.path)
+        do {
+            // Unlinked as soon as it is created: nothing is left behind on a crash.
+            spool = try SpillFile()
+        } catch {
+            throw CloudTrailVerifyError(.outputFailed, "cannot create a spool file for the report (\(error.message))",
+                                        path: FileManager.default.temporaryDirectory.path)
         }
-        spool = handle
-        // The file is only needed through the handle; unlinking now means nothing is left behind on a crash.
-        try? FileManager.default.removeItem(at: spoolURL)
         output(Data("{\n  \"tool\" : \"cloudtrail-verify\",\n  \"version\" : \"\(CloudTrailVerifyVersion.current)\",\n  \"digests\" : [".utf8))
-    }
-
-    deinit {
-        try? spool.close()
     }
 
     private func encode<T: Encodable>(_ value: T) -> Data {
@@ -52,7 +47,10 @@ public final class ValidationJSONWriter {
             output(Data((digestCount == 0 ? "\n    " : ",\n    ").utf8) + encode(entry))
             digestCount += 1
         case .logFile(let entry):
-            spool.write(Data((logCount == 0 ? "\n    " : ",\n    ").utf8) + encode(entry))
+            let bytes = Data((logCount == 0 ? "\n    " : ",\n    ").utf8) + encode(entry)
+            bytes.withUnsafeBytes { buffer in
+                do throws(SpillFile.Failure) { try spool.append(buffer) } catch { spoolProblem = spoolProblem ?? error.message }
+            }
             logCount += 1
         case .gap(let gap): gaps.append(gap)
         case .chainFinished(let chain): chains.append(chain)
@@ -66,13 +64,21 @@ public final class ValidationJSONWriter {
         guard !finished else { return }
         finished = true
         output(Data((digestCount == 0 ? "],\n  \"logFiles\" : [" : "\n  ],\n  \"logFiles\" : [").utf8))
-        do {
-            try spool.seek(toOffset: 0)
-            while let chunk = try spool.read(upToCount: 1 << 20), !chunk.isEmpty {
-                output(chunk)
+        if let spoolProblem {
+            throw CloudTrailVerifyError(.outputFailed, "cannot write the report's spool file: \(spoolProblem)")
+        }
+        var offset: Int64 = 0
+        while offset < spool.size {
+            var chunk = Data(count: Int(min(spool.size - offset, 1 << 20)))
+            var problem: SpillFile.Failure?
+            chunk.withUnsafeMutableBytes { buffer in
+                do throws(SpillFile.Failure) { try spool.read(at: offset, into: buffer) } catch { problem = error }
             }
-        } catch {
-            throw CloudTrailVerifyError(.outputFailed, "cannot read back the report's spool file: \(error)")
+            if let problem {
+                throw CloudTrailVerifyError(.outputFailed, "cannot read back the report's spool file: \(problem.message)")
+            }
+            output(chunk)
+            offset += Int64(chunk.count)
         }
         func list<T: Encodable>(_ items: [T]) -> Data {
             if items.isEmpty { return Data("[]".utf8) }

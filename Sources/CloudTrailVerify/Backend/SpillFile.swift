@@ -22,7 +22,7 @@ internal final class SpillFile {
     }
 
     init() throws(Failure) {
-        // Where the JSON report's spool file goes too (`TMPDIR`, else `/tmp`).
+        // `TMPDIR`, else `/tmp`.
         var folder = FileManager.default.temporaryDirectory.path
         while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
         var template = Array((folder + "/cloudtrail-verify-spill-XXXXXX").utf8CString)

@@ -10,7 +10,10 @@ seconds / 10^6.
 
 When the ISA-L build of the tool exists (BENCH_TOOL_ISAL, default .build-bench-isal/release/cloudtrail-verify, made by
 `swift build -c release --traits ISAL --scratch-path .build-bench-isal`), the hashing modes also time it
-("cloudtrail-verify (ISA-L) --jobs N"), and the tables gain a "× C isal (same threads)" column.
+("cloudtrail-verify (ISA-L) --jobs N"). Likewise the libdeflate build (BENCH_TOOL_LIBDEFLATE, default
+.build-bench-libdeflate/release/cloudtrail-verify, made by run.sh with `--traits ISAL,LIBDEFLATE`, or `LIBDEFLATE` alone
+without libisal-dev): "cloudtrail-verify (libdeflate) --jobs N". The tables gain a "× C <inflater> (same threads)"
+column for each inflater gunzip_sha256 was built with besides zlib.
 """
 
 import argparse
@@ -27,7 +30,9 @@ REPO = os.path.dirname(HERE)
 WORK = os.environ.get('BENCH_WORK', os.path.join(HERE, '.work'))
 TOOL = os.environ.get('BENCH_TOOL', os.path.join(REPO, '.build-bench', 'release', 'cloudtrail-verify'))
 TOOL_ISAL = os.environ.get('BENCH_TOOL_ISAL', os.path.join(REPO, '.build-bench-isal', 'release', 'cloudtrail-verify'))
-TOOLS = (TOOL, TOOL_ISAL)
+TOOL_LIBDEFLATE = os.environ.get('BENCH_TOOL_LIBDEFLATE',
+                                 os.path.join(REPO, '.build-bench-libdeflate', 'release', 'cloudtrail-verify'))
+TOOLS = (TOOL, TOOL_ISAL, TOOL_LIBDEFLATE)
 CLIMIT = os.environ.get('BENCH_C', os.path.join(WORK, 'gunzip_sha256'))
 CLI_PY = os.environ.get('BENCH_AWSCLI_PYTHON', os.path.join(REPO, '.venv-awscli', 'bin', 'python'))
 HARNESS = os.path.join(REPO, 'Tests', 'AgreementHarness', 'awscli_offline.py')
@@ -152,10 +157,12 @@ def run_hashing(mode, runs, with_cli, threads):
         for t in threads:
             commands.append((f'C {engine} {t}T', [CLIMIT, '-t', str(t), '-e', engine, listing]))
     tools = [('cloudtrail-verify', TOOL)]
-    if os.access(TOOL_ISAL, os.X_OK):
-        tools.append(('cloudtrail-verify (ISA-L)', TOOL_ISAL))
-    else:
-        say(f'  (no ISA-L build at {TOOL_ISAL}: swift build -c release --traits ISAL --scratch-path .build-bench-isal)')
+    for name, tool, traits, scratch in (('ISA-L', TOOL_ISAL, 'ISAL', '.build-bench-isal'),
+                                        ('libdeflate', TOOL_LIBDEFLATE, 'ISAL,LIBDEFLATE', '.build-bench-libdeflate')):
+        if os.access(tool, os.X_OK):
+            tools.append((f'cloudtrail-verify ({name})', tool))
+        else:
+            say(f'  (no {name} build at {tool}: swift build -c release --traits {traits} --scratch-path {scratch})')
     for name, tool in tools:
         for t in threads:
             commands.append((f'{name} --jobs {t}', tool_cmd(bucket_dir, t, tool=tool)))
@@ -164,27 +171,28 @@ def run_hashing(mode, runs, with_cli, threads):
         commands.append(('AWS CLI 1.46.3 (offline harness)', [CLI_PY, HARNESS, bucket_dir]))
     results = measure(commands, runs)
     cli = results.get('AWS CLI 1.46.3 (offline harness)')
-    has_c_isal = any(label.startswith('C isal ') for label, _ in commands)
+    # One "× C <engine>" column per inflater the C loop was built with, besides zlib's (always there).
+    c_engines = [e for e in ('isal', 'libdeflate') if any(label.startswith(f'C {e} ') for label, _ in commands)]
     rows = []
     for label, _ in commands:
         r = results[label]
         mbps = data / r['seconds'] / 1e6
         t = re.search(r'(\d+)T$|--jobs (\d+)$', label)
         n = next((g for g in t.groups() if g), None) if t else None
-        base = results.get(f'C zlib {n}T') if n else results.get(f'C zlib {threads[-1]}T')
-        base_isal = results.get(f'C isal {n}T') if n else results.get(f'C isal {threads[-1]}T')
-        r.update(mbPerSecond=round(mbps, 1), vsCZlib=round(base['seconds'] / r['seconds'], 3),
-                 vsCIsal=round(base_isal['seconds'] / r['seconds'], 3) if base_isal else None,
-                 vsCli=round(cli['seconds'] / r['seconds'], 2) if cli else None)
+        base = lambda engine: results.get(f'C {engine} {n}T' if n else f'C {engine} {threads[-1]}T')
+        ratio = lambda engine: round(base(engine)['seconds'] / r['seconds'], 3) if base(engine) else None
+        r.update(mbPerSecond=round(mbps, 1), vsCZlib=ratio('zlib'), vsCIsal=ratio('isal'),
+                 vsCLibdeflate=ratio('libdeflate'), vsCli=round(cli['seconds'] / r['seconds'], 2) if cli else None)
         r['mbPerCpuSecond'] = round(data / r['cpuSeconds'] / 1e6, 1)
+        vs = {'isal': 'vsCIsal', 'libdeflate': 'vsCLibdeflate'}
         rows.append([label, f'{r["seconds"]:.2f}', f'{mbps:.0f}', f'{r["vsCZlib"]:.2f}']
-                    + ([f'{r["vsCIsal"]:.2f}'] if has_c_isal else [])
+                    + [f'{r[vs[e]]:.2f}' if r[vs[e]] is not None else '-' for e in c_engines]
                     + [f'{r["vsCli"]:.2f}' if cli else '-', f'{r["cpuSeconds"]:.2f}', f'{r["mbPerCpuSecond"]:.0f}',
                        f'{r["rssMB"]:.0f}'])
     print(f'\n## {mode}: {counts["logs"]} logs, {data / 1e9:.3f} GB uncompressed ({counts["compressedBytes"] / 1e6:.0f} MB '
           f'gzip, ratio {counts["gzipRatio"]}), median of {runs} runs, {os.cpu_count()} cores\n')
     print(table(rows, ['command', 'median wall s', 'MB/s', '× C zlib (same threads)']
-                + (['× C isal (same threads)'] if has_c_isal else [])
+                + [f'× C {e} (same threads)' for e in c_engines]
                 + ['× AWS CLI', 'CPU s', 'MB per CPU s', 'peak RSS MB']))
     print(f'\nload average at the end: {os.getloadavg()}')
     return {'counts': counts, 'results': results}

@@ -11,72 +11,11 @@ import Testing
 struct GzipInflaterBackendTests {
     // MARK: Running one backend
 
-    /// How one backend's streaming run over a whole input ended.
-    enum Ending: Equatable, CustomStringConvertible {
-        /// The member ended and this many bytes of the input follow its trailer.
-        case finished(trailingBytes: Int)
-        /// All input was taken and the member has not ended.
-        case needsInput
-        case failed(String)
-
-        var isFinished: Bool {
-            if case .finished = self { return true }
-            return false
-        }
-
-        var description: String {
-            switch self {
-            case .finished(let trailing): "finished, \(trailing) bytes after it"
-            case .needsInput: "needs more input"
-            case .failed(let message): "failed: \(message)"
-            }
-        }
-    }
-
-    /// What one backend made of an input: how it ended, and the SHA-256 and length of everything it wrote.
-    struct Run: Equatable, CustomStringConvertible {
-        var ending: Ending
-        var outputSHA256: [UInt8]
-        var outputCount: Int
-        var description: String { "\(ending), \(outputCount) bytes out" }
-    }
-
-    /// Streams `input` through `backend` in pieces of `piece` bytes, with `outputSize` bytes of output room.
-    static func stream(_ input: [UInt8], _ backend: GzipInflater.Backend, piece: Int = .max, outputSize: Int = 64 * 1024) -> Run {
-        let digest = MessageDigest(.sha256)
-        var count = 0
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: outputSize, alignment: 16)
-        defer { scratch.deallocate() }
-        let ending: Ending = input.withUnsafeBytes { all in
-            let inflater: GzipInflater
-            do { inflater = try GzipInflater(backend: backend) } catch { return .failed(Self.text(of: error)) }
-            var offset = 0
-            while true {
-                let end = offset + min(piece, all.count - offset)
-                let progress: GzipInflater.Progress
-                do {
-                    progress = try inflater.inflate(UnsafeRawBufferPointer(rebasing: all[offset..<end]), into: scratch) {
-                        digest.update($0)
-                        count += $0.count
-                        return true
-                    }
-                } catch {
-                    return .failed(Self.text(of: error))
-                }
-                offset = end
-                switch progress {
-                case .finished(let unused): return .finished(trailingBytes: unused + all.count - end)
-                case .stopped: return .failed("stopped")
-                case .needsInput: if offset == all.count { return .needsInput }
-                }
-            }
-        }
-        return Run(ending: ending, outputSHA256: digest.finalize(), outputCount: count)
-    }
-
-    static func text(of error: any Error) -> String {
-        (error as? GzipInflater.Failure)?.message ?? "\(error)"
-    }
+    /// The members, the streaming runner (``GzipTestMembers/stream(_:_:piece:outputSize:)``) and the mutations are
+    /// shared with `LibdeflateInflaterTests`.
+    typealias Members = GzipTestMembers
+    typealias Ending = GzipTestMembers.Ending
+    typealias Run = GzipTestMembers.Run
 
     /// The outcome of the in-memory API, which has zlib decide what igzip rejects.
     struct Decided: Equatable {
@@ -163,65 +102,18 @@ struct GzipInflaterBackendTests {
         }
     }
 
-    // MARK: Inputs
-
-    /// Members written by Python's zlib (deflate in every block type and strategy) or bit by bit, with every
-    /// header field, broken headers and trailers, trailing data, and deflate errors; see `generator`.
-    static let samples: [String: [UInt8]] = {
-        guard let output = try? TestSupport.runChecked(["python3", "-c", generator]) else { return [:] }
-        var samples: [String: [UInt8]] = [:]
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            samples[String(parts[0])] = TestSupport.unhex(String(parts[1]))
-        }
-        return samples
-    }()
-
-    /// Samples whose deflate data is valid: every cut of them must be "needs more input" for both backends.
-    static let validSampleNames = [
-        "dynamic", "fixed", "stored", "huffman-only", "rle", "noise", "empty", "empty-stored", "sync-and-full-flush",
-        "ftext", "fextra", "fextra-empty", "fname", "fcomment", "fhcrc", "all-header-fields", "stored-multi-block",
-    ]
-
-    /// Samples refused in the header or trailer, which igzip's inflater judges in Swift with zlib's words.
-    static let wrapperErrorNames = [
-        "bad-fhcrc", "reserved-flag-20", "reserved-flag-40", "reserved-flag-80", "bad-method", "bad-magic",
-        "zlib-wrapped", "flipped-crc", "flipped-isize",
-    ]
-
-    /// Samples with data after the member.
-    static let trailingNames = ["two-members", "trailing-junk", "trailing-zero"]
-
-    /// Samples with broken deflate data: igzip's words differ from zlib's ("invalid distance too far back" is the
-    /// same), the decided outcome does not.
-    static let deflateErrorNames = ["invalid-block-type", "bad-stored-lengths", "distance-too-far-back"]
-
-    static func sample(_ name: String) throws -> [UInt8] {
-        try #require(samples[name], "no sample \(name) (python3 failed?)")
-    }
-
-    static func withFile<T>(_ bytes: [UInt8], in dir: String, _ body: (String) throws -> T) throws -> T {
-        let path = dir + "/" + UUID().uuidString + ".json.gz"
-        try TestSupport.write(bytes, to: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try body(path)
-    }
-
     // MARK: Tests
 
     @Test("every .json.gz in TestVectors gets the same outcome, hash and trailing count from igzip as from zlib")
     func testVectors() throws {
-        let root = TestSupport.vectorsDirectory
-        let files = try FileManager.default.subpathsOfDirectory(atPath: root).filter { $0.hasSuffix(".json.gz") }.sorted()
+        let files = try Members.vectorFiles()
         #expect(files.count > 100)
         var finished = 0
         for file in files {
-            let path = root + "/" + file
-            guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
-            else { continue }
+            let path = TestSupport.vector(file)
             let bytes = try TestSupport.bytes(atPath: path)
-            let zlib = Self.stream(bytes, .zlib)
-            Self.expectAgreement(zlib: zlib, isal: Self.stream(bytes, .isal), file)
+            let zlib = Members.stream(bytes, .zlib)
+            Self.expectAgreement(zlib: zlib, isal: Members.stream(bytes, .isal), file)
             if case .finished = zlib.ending { finished += 1 }
             Self.expectSameDecision(bytes, path: path, file)
             #expect(Self.hashed(path, .isal, bufferSize: 4096) == Self.hashed(path, .zlib, bufferSize: 4096), "\(file), 4 KiB reads")
@@ -230,20 +122,20 @@ struct GzipInflaterBackendTests {
     }
 
     @Test("hand-made members (header fields, every block type, broken headers and trailers, trailing data) get the same outcome from both backends, whole or 1 or 7 bytes at a time",
-          arguments: validSampleNames + wrapperErrorNames + trailingNames + deflateErrorNames)
+          arguments: Members.validSampleNames + Members.wrapperErrorNames + Members.trailingNames + Members.deflateErrorNames)
     func handMadeMembers(name: String) throws {
-        let bytes = try Self.sample(name)
-        let sameEnding = !Self.deflateErrorNames.contains(name) || name == "distance-too-far-back"
+        let bytes = try Members.sample(name)
+        let sameEnding = !Members.deflateErrorNames.contains(name) || name == "distance-too-far-back"
         for (piece, outputSize) in [(Int.max, 64 * 1024), (Int.max, 7), (1, 64 * 1024), (7, 1), (7, 64 * 1024)] {
-            let zlib = Self.stream(bytes, .zlib, piece: piece, outputSize: outputSize)
-            let isal = Self.stream(bytes, .isal, piece: piece, outputSize: outputSize)
+            let zlib = Members.stream(bytes, .zlib, piece: piece, outputSize: outputSize)
+            let isal = Members.stream(bytes, .isal, piece: piece, outputSize: outputSize)
             Self.expectAgreement(zlib: zlib, isal: isal, sameEnding: sameEnding, "\(name), pieces of \(piece), \(outputSize) out")
-            if Self.validSampleNames.contains(name) || Self.trailingNames.contains(name) {
+            if Members.validSampleNames.contains(name) || Members.trailingNames.contains(name) {
                 #expect(isal.ending.isFinished, "\(name): igzip did not finish a valid member: \(isal)")
             }
         }
         try TestSupport.withTemporaryDirectory { (dir: String) throws in
-            try Self.withFile(bytes, in: dir) { Self.expectSameDecision(bytes, path: $0, name) }
+            try Members.withFile(bytes, in: dir) { Self.expectSameDecision(bytes, path: $0, name) }
         }
     }
 
@@ -257,25 +149,25 @@ struct GzipInflaterBackendTests {
             "distance-too-far-back": "invalid distance too far back",
         ]
         for (name, message) in expected {
-            let bytes = try Self.sample(name)
-            #expect(Self.stream(bytes, .isal).ending == .failed(message), "\(name)")
-            #expect(Self.stream(bytes, .isal, piece: 1).ending == .failed(message), "\(name), byte by byte")
-            #expect(Self.stream(bytes, .zlib).ending == .failed(message), "\(name), zlib")
+            let bytes = try Members.sample(name)
+            #expect(Members.stream(bytes, .isal).ending == .failed(message), "\(name)")
+            #expect(Members.stream(bytes, .isal, piece: 1).ending == .failed(message), "\(name), byte by byte")
+            #expect(Members.stream(bytes, .zlib).ending == .failed(message), "\(name), zlib")
         }
     }
 
     @Test("a member cut at every byte offset asks both backends for more input, and both hashers call it truncated",
           arguments: ["all-header-fields", "dynamic", "stored", "fixed"])
     func everyCut(name: String) throws {
-        let bytes = try Self.sample(name)
+        let bytes = try Members.sample(name)
         try TestSupport.withTemporaryDirectory { (dir: String) throws in
             for keep in 0..<bytes.count {
                 let prefix = Array(bytes.prefix(keep))
-                let zlib = Self.stream(prefix, .zlib)
+                let zlib = Members.stream(prefix, .zlib)
                 #expect(zlib.ending == .needsInput, "\(name) cut to \(keep) bytes, zlib")
-                Self.expectAgreement(zlib: zlib, isal: Self.stream(prefix, .isal), sameEnding: true, "\(name) cut to \(keep)")
+                Self.expectAgreement(zlib: zlib, isal: Members.stream(prefix, .isal), sameEnding: true, "\(name) cut to \(keep)")
                 guard keep >= 2 else { continue }
-                try Self.withFile(prefix, in: dir) { path in
+                try Members.withFile(prefix, in: dir) { path in
                     #expect(Self.hashed(path, .isal) == .truncated, "\(name) cut to \(keep) bytes, igzip hasher")
                     #expect(Self.hashed(path, .zlib) == .truncated, "\(name) cut to \(keep) bytes, zlib hasher")
                 }
@@ -285,58 +177,37 @@ struct GzipInflaterBackendTests {
 
     @Test("a wrong CRC-32 is reported as soon as its 4 bytes are there, before ISIZE, by both backends")
     func crcBeforeLength() throws {
-        let bytes = try Self.sample("flipped-crc")
+        let bytes = try Members.sample("flipped-crc")
         for cut in 1...8 {
             let prefix = Array(bytes.dropLast(cut))
             let expected: Ending = cut <= 4 ? .failed("incorrect data check") : .needsInput
-            #expect(Self.stream(prefix, .zlib).ending == expected, "cut \(cut), zlib")
-            #expect(Self.stream(prefix, .isal).ending == expected, "cut \(cut), igzip")
-            #expect(Self.stream(prefix, .isal, piece: 1).ending == expected, "cut \(cut), igzip byte by byte")
+            #expect(Members.stream(prefix, .zlib).ending == expected, "cut \(cut), zlib")
+            #expect(Members.stream(prefix, .isal).ending == expected, "cut \(cut), igzip")
+            #expect(Members.stream(prefix, .isal, piece: 1).ending == expected, "cut \(cut), igzip byte by byte")
         }
     }
 
     @Test("random byte mutations of small members get the same decided outcome from both backends")
     func randomMutations() throws {
-        let bases = try ["dynamic", "fixed", "stored", "all-header-fields", "noise", "sync-and-full-flush"].map(Self.sample)
-        var random = SplitMix(seed: 0x1_5a1_2026)
+        let bases = try ["dynamic", "fixed", "stored", "all-header-fields", "noise", "sync-and-full-flush"].map(Members.sample)
+        var random = Members.SplitMix(seed: 0x1_5a1_2026)
         var finished = 0, failed = 0, cut = 0
         try TestSupport.withTemporaryDirectory { (dir: String) throws in
             for index in 0..<3000 {
                 var bytes = bases[index % bases.count]
-                let kind = random.next(below: 8)
-                switch kind {
-                case 0: // one bit anywhere
-                    bytes[random.next(below: bytes.count)] ^= UInt8(1) << random.next(below: 8)
-                case 1: // one bit in the deflate data or trailer (past a plain 10-byte header)
-                    bytes[10 + random.next(below: bytes.count - 10)] ^= UInt8(1) << random.next(below: 8)
-                case 2: // one to three bytes replaced
-                    for _ in 0...random.next(below: 3) {
-                        bytes[random.next(below: bytes.count)] = UInt8(truncatingIfNeeded: random.next(below: 256))
-                    }
-                case 3: // cut short, and a bit flipped before the cut
-                    bytes = Array(bytes.prefix(1 + random.next(below: bytes.count - 1)))
-                    bytes[random.next(below: bytes.count)] ^= UInt8(1) << random.next(below: 8)
-                case 4: // a byte inserted
-                    bytes.insert(UInt8(truncatingIfNeeded: random.next(below: 256)), at: random.next(below: bytes.count + 1))
-                case 5: // a byte removed
-                    bytes.remove(at: random.next(below: bytes.count))
-                case 6: // MTIME, XFL or OS changed: still valid unless the header has a CRC
-                    bytes[4 + random.next(below: 6)] ^= UInt8(1) << random.next(below: 8)
-                default: // one to nine random bytes after the member
-                    bytes += (0...random.next(below: 9)).map { _ in UInt8(truncatingIfNeeded: random.next(below: 256)) }
-                }
+                let kind = Members.mutate(&bytes, &random)
                 let label = "mutation \(index) (kind \(kind))"
-                let zlib = Self.stream(bytes, .zlib)
-                Self.expectAgreement(zlib: zlib, isal: Self.stream(bytes, .isal), label)
+                let zlib = Members.stream(bytes, .zlib)
+                Self.expectAgreement(zlib: zlib, isal: Members.stream(bytes, .isal), label)
                 if index % 4 == 0 {
-                    Self.expectAgreement(zlib: zlib, isal: Self.stream(bytes, .isal, piece: 7, outputSize: 100), label + ", 7-byte pieces")
+                    Self.expectAgreement(zlib: zlib, isal: Members.stream(bytes, .isal, piece: 7, outputSize: 100), label + ", 7-byte pieces")
                 }
                 switch zlib.ending {
                 case .finished: finished += 1
                 case .failed: failed += 1
                 case .needsInput: cut += 1
                 }
-                try Self.withFile(bytes, in: dir) { Self.expectSameDecision(bytes, path: $0, label) }
+                try Members.withFile(bytes, in: dir) { Self.expectSameDecision(bytes, path: $0, label) }
             }
         }
         // The mutations reach every outcome, so every branch of the contract was checked.
@@ -346,16 +217,16 @@ struct GzipInflaterBackendTests {
     @Test("a multi-MiB member fed 1, 7 or 65536 bytes at a time inflates to the same bytes with both backends",
           arguments: [1, 7, 65536])
     func largeMemberInPieces(piece: Int) throws {
-        let bytes = Self.largeMember + Array("junk".utf8)
-        let zlib = Self.stream(bytes, .zlib, piece: piece)
+        let bytes = Members.largeMember + Array("junk".utf8)
+        let zlib = Members.stream(bytes, .zlib, piece: piece)
         #expect(zlib.ending == .finished(trailingBytes: 4))
         #expect(zlib.outputCount > 2 << 20)
-        Self.expectAgreement(zlib: zlib, isal: Self.stream(bytes, .isal, piece: piece), "large member in pieces of \(piece)")
+        Self.expectAgreement(zlib: zlib, isal: Members.stream(bytes, .isal, piece: piece), "large member in pieces of \(piece)")
         if piece == 65536 {
-            Self.expectAgreement(zlib: zlib, isal: Self.stream(bytes, .isal, piece: piece, outputSize: 7),
+            Self.expectAgreement(zlib: zlib, isal: Members.stream(bytes, .isal, piece: piece, outputSize: 7),
                                  "large member in pieces of \(piece), 7 bytes out")
             try TestSupport.withTemporaryDirectory { (dir: String) throws in
-                try Self.withFile(bytes, in: dir) { path in
+                try Members.withFile(bytes, in: dir) { path in
                     Self.expectSameDecision(bytes, path: path, "large member")
                     for size in [2, 4096] {
                         #expect(Self.hashed(path, .isal, bufferSize: size) == Self.hashed(path, .zlib, bufferSize: size))
@@ -364,19 +235,6 @@ struct GzipInflaterBackendTests {
             }
         }
     }
-
-    /// About 3 MB of log-like text with stretches of noise (many dynamic blocks), gzipped by Python.
-    static let largeMember: [UInt8] = {
-        var content: [UInt8] = []
-        let noise = TestSupport.pseudoRandomBytes(count: 220_000)
-        for line in 0..<50_000 {
-            content += Array("{\"eventName\":\"PutObject\",\"requestID\":\"\(line * 7919 % 100_003)\",\"n\":\(line)}\n".utf8)
-            if line % 5000 == 0 { content += noise[(line / 5000 * 20_000)..<(line / 5000 * 20_000 + 20_000)] }
-        }
-        return (try? TestSupport.runChecked(
-            ["python3", "-c", "import sys, gzip; sys.stdout.buffer.write(gzip.compress(sys.stdin.buffer.read(), 6, mtime=0))"],
-            input: content)) ?? []
-    }()
 
     @Test("a member over 4 GiB, whose ISIZE wraps mod 2^32, is accepted by both backends")
     func isizeWraps() throws {
@@ -408,16 +266,16 @@ struct GzipInflaterBackendTests {
     @Test("igzip's rejections are decided again by zlib: the in-memory API and the hasher give zlib's words",
           arguments: ["invalid-block-type", "bad-stored-lengths"])
     func rejectionsDecidedByZlib(name: String) throws {
-        let bytes = try Self.sample(name)
-        guard case .failed(let zlibWords) = Self.stream(bytes, .zlib).ending,
-              case .failed(let igzipWords) = Self.stream(bytes, .isal).ending else {
+        let bytes = try Members.sample(name)
+        guard case .failed(let zlibWords) = Members.stream(bytes, .zlib).ending,
+              case .failed(let igzipWords) = Members.stream(bytes, .isal).ending else {
             Issue.record("\(name): both backends should refuse it")
             return
         }
         #expect(igzipWords == "invalid deflate block header")
         #expect(Self.decided(bytes, .isal).message == zlibWords)
         try TestSupport.withTemporaryDirectory { (dir: String) throws in
-            try Self.withFile(bytes, in: dir) { path in
+            try Members.withFile(bytes, in: dir) { path in
                 #expect(Self.hashed(path, .isal) == .corrupt(zlibWords))
             }
         }
@@ -425,7 +283,7 @@ struct GzipInflaterBackendTests {
 
     @Test("consume returning false stops both backends after the same output")
     func consumerStops() throws {
-        let bytes = Self.largeMember
+        let bytes = Members.largeMember
         for backend in GzipInflater.Backend.allCases {
             let inflater = try GzipInflater(backend: backend)
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1000, alignment: 1)
@@ -452,151 +310,10 @@ struct GzipInflaterBackendTests {
                       ("incomplete-distance-code", "invalid distances set", "aaaaaaa"),
                       ("incomplete-code-length-code", "invalid code lengths set", "aaaa")])
     func incompleteHuffmanCodes(sample name: String, zlibMessage: String, content: String) throws {
-        let bytes = try Self.sample(name)
+        let bytes = try Members.sample(name)
         #expect(Self.decided(bytes, .zlib) == Decided(message: zlibMessage))
         #expect(Self.decided(bytes, .isal) == Decided(bytes: Array(content.utf8), trailingByteCount: 0))
-        #expect(Self.isKnownDifference(zlib: Self.stream(bytes, .zlib).ending, isal: Self.stream(bytes, .isal).ending))
+        #expect(Self.isKnownDifference(zlib: Members.stream(bytes, .zlib).ending, isal: Members.stream(bytes, .isal).ending))
     }
-
-    // MARK: Sample generator
-
-    /// Deterministic pseudo-random numbers (the walker's seeded SplitMix64), so the mutations are the same on every run.
-    typealias SplitMix = DirectoryWalker.SplitMix64
-
-    /// Prints `name hex` for every sample member.
-    static let generator = #"""
-    import sys, zlib, struct, random
-
-    def deflate(data, level=6, strategy=zlib.Z_DEFAULT_STRATEGY):
-        c = zlib.compressobj(level, zlib.DEFLATED, -15, 9, strategy)
-        return c.compress(data) + c.flush()
-
-    def member(data, raw=None, flags=None, extra=None, name=None, comment=None, hcrc=False, bad_hcrc=False,
-               method=8, magic=b'\x1f\x8b', crc=None, size=None):
-        if flags is None:
-            flags = (0x04 if extra is not None else 0) | (0x08 if name is not None else 0) \
-                  | (0x10 if comment is not None else 0) | (0x02 if hcrc else 0)
-        h = magic + bytes([method, flags]) + struct.pack('<I', 0x5f5e0ff0) + b'\x00\x03'
-        if extra is not None: h += struct.pack('<H', len(extra)) + extra
-        if name is not None: h += name + b'\0'
-        if comment is not None: h += comment + b'\0'
-        if hcrc: h += struct.pack('<H', (zlib.crc32(h) & 0xffff) ^ (0x0100 if bad_hcrc else 0))
-        body = deflate(data) if raw is None else raw
-        crc = zlib.crc32(data) if crc is None else crc
-        size = len(data) & 0xffffffff if size is None else size
-        return h + body + struct.pack('<II', crc, size)
-
-    class Bits:
-        """Deflate's bit order: fields least significant bit first, Huffman codes most significant bit first."""
-        def __init__(self): self.out = bytearray(); self.acc = 0; self.n = 0
-        def put(self, value, count):
-            self.acc |= value << self.n; self.n += count
-            while self.n >= 8: self.out.append(self.acc & 0xff); self.acc >>= 8; self.n -= 8
-        def huff(self, code, length):
-            self.put(int(format(code, '0%db' % length)[::-1], 2), length)
-        def bytes(self):
-            if self.n: self.out.append(self.acc & 0xff); self.acc = 0; self.n = 0
-            return bytes(self.out)
-
-    ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
-
-    def canonical(lengths):
-        codes, code = {}, 0
-        for length in range(1, 16):
-            for sym in sorted(s for s, l in lengths.items() if l == length):
-                codes[sym] = code; code += 1
-            code <<= 1
-        return codes
-
-    def dynamic_block(clen_lengths, litlen, dist, symbols):
-        """One final dynamic block with the given code lengths ({symbol: length}), whatever they are."""
-        b = Bits(); b.put(1, 1); b.put(2, 2)
-        hlit = max(257, max(litlen) + 1); hdist = max(1, max(dist) + 1)
-        b.put(hlit - 257, 5); b.put(hdist - 1, 5)
-        hclen = max(4, max(ORDER.index(s) for s in clen_lengths) + 1)
-        b.put(hclen - 4, 4)
-        for s in ORDER[:hclen]: b.put(clen_lengths.get(s, 0), 3)
-        ccodes = canonical(clen_lengths)
-        seq = [litlen.get(i, 0) for i in range(hlit)] + [dist.get(i, 0) for i in range(hdist)]
-        i = 0
-        while i < len(seq):
-            if seq[i] == 0:
-                run = 1
-                while i + run < len(seq) and seq[i + run] == 0 and run < 138: run += 1
-                if run >= 11 and 18 in ccodes:
-                    b.huff(ccodes[18], clen_lengths[18]); b.put(run - 11, 7); i += run; continue
-            b.huff(ccodes[seq[i]], clen_lengths[seq[i]]); i += 1
-        lcodes, dcodes = canonical(litlen), canonical(dist)
-        for s in symbols:
-            if s[0] == 'lit': b.huff(lcodes[s[1]], litlen[s[1]])
-            else:
-                _, lsym, dsym = s
-                b.huff(lcodes[lsym], litlen[lsym]); b.huff(dcodes[dsym], dist[dsym])
-        b.huff(lcodes[256], litlen[256])
-        return b.bytes()
-
-    def too_far_back():
-        b = Bits(); b.put(1, 1); b.put(1, 2)   # final fixed-Huffman block
-        b.huff(1, 7)                            # length 3 (symbol 257)
-        b.huff(0, 5)                            # distance 1, with nothing written yet
-        b.huff(0, 7)                            # end of block
-        return b.bytes()
-
-    rng = random.Random(20261126)
-    text = b''.join(b'{"eventVersion":"1.09","eventName":"%s","awsRegion":"us-east-1","n":%d}\n'
-                    % (rng.choice([b'PutObject', b'GetObject', b'ConsoleLogin', b'AssumeRole']), rng.randint(0, 10**6))
-                    for _ in range(60))
-    noise = bytes(rng.getrandbits(8) for _ in range(3000))
-    big_noise = bytes(rng.getrandbits(8) for _ in range(150000))
-    s = {}
-    s['dynamic'] = member(text)
-    s['fixed'] = member(text, raw=deflate(text, 6, zlib.Z_FIXED))
-    s['stored'] = member(text, raw=deflate(text, 0))
-    s['stored-multi-block'] = member(big_noise, raw=deflate(big_noise, 0))
-    s['huffman-only'] = member(text + noise, raw=deflate(text + noise, 6, zlib.Z_HUFFMAN_ONLY))
-    s['rle'] = member(text, raw=deflate(text, 6, zlib.Z_RLE))
-    s['noise'] = member(noise + text)
-    s['empty'] = member(b'')
-    s['empty-stored'] = member(b'', raw=deflate(b'', 0))
-    c = zlib.compressobj(6, zlib.DEFLATED, -15)
-    s['sync-and-full-flush'] = member(text, raw=c.compress(text[:1000]) + c.flush(zlib.Z_SYNC_FLUSH)
-                                      + c.compress(text[1000:]) + c.flush(zlib.Z_FULL_FLUSH) + c.flush())
-    s['ftext'] = member(text, flags=0x01)
-    s['fextra'] = member(text, extra=b'AB\x02\x00xy')
-    s['fextra-empty'] = member(text, extra=b'')
-    s['fname'] = member(text, name=b'111122223333_CloudTrail_us-east-1.json')
-    s['fcomment'] = member(text, comment=b'a comment')
-    s['fhcrc'] = member(text, hcrc=True)
-    s['all-header-fields'] = member(text, extra=b'\x00' * 300, name=b'log.json', comment=b'c' * 40, hcrc=True)
-    s['bad-fhcrc'] = member(text, name=b'log.json', hcrc=True, bad_hcrc=True)
-    for bit in (0x20, 0x40, 0x80):
-        s['reserved-flag-%02x' % bit] = member(text, flags=bit)
-    s['bad-method'] = member(text, method=7)
-    s['bad-magic'] = member(text, magic=b'\x1f\x8c')
-    s['zlib-wrapped'] = zlib.compress(text)
-    s['flipped-crc'] = member(text, crc=zlib.crc32(text) ^ 1)
-    s['flipped-isize'] = member(text, size=len(text) ^ 0x100)
-    s['two-members'] = member(text) + member(b'more')
-    s['trailing-junk'] = member(text) + b'junk\n'
-    s['trailing-zero'] = member(text) + b'\x00'
-    s['invalid-block-type'] = member(b'', raw=b'\x07\x00')
-    s['bad-stored-lengths'] = member(b'ab', raw=b'\x01\x02\x00\x00\x00ab')
-    s['distance-too-far-back'] = member(b'\x00\x00\x00', raw=too_far_back())
-    # Valid prefix codes that leave bit patterns unused: zlib refuses them, igzip does not.
-    s['incomplete-litlen-code'] = member(b'aaaa', raw=dynamic_block(
-        {0: 2, 1: 2, 2: 2, 18: 2}, {97: 2, 256: 2}, {0: 1}, [('lit', 97)] * 4))
-    s['incomplete-distance-code'] = member(b'aaaaaaa', raw=dynamic_block(
-        {0: 2, 1: 2, 2: 2, 18: 2}, {97: 1, 256: 2, 257: 2}, {0: 2, 1: 2},
-        [('lit', 97), ('match', 257, 0), ('match', 257, 0)]))
-    s['incomplete-code-length-code'] = member(b'aaaa', raw=dynamic_block(
-        {0: 2, 1: 3, 2: 2, 18: 2}, {97: 2, 256: 2, 98: 1}, {0: 1}, [('lit', 97)] * 4))
-    for name, data in s.items():
-        print(name, data.hex())
-    """#
-}
-
-extension DirectoryWalker.SplitMix64 {
-    /// A number in `0..<bound`.
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 #endif

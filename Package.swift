@@ -1,12 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// `#if CLOUDTRAIL_ISAL` / `#if CLOUDTRAIL_LIBDEFLATE` in the library (which inflaters it builds) and in its
-/// tests (which inflaters they compare).
-let inflaterDefines: [SwiftSetting] = [
-    .define("CLOUDTRAIL_ISAL", .when(traits: ["ISAL"])),
-    .define("CLOUDTRAIL_LIBDEFLATE", .when(traits: ["LIBDEFLATE"])),
-]
+/// `#if CLOUDTRAIL_ISAL` in the library (which inflater it builds) and in its tests (which backends they compare).
+let isalDefine: [SwiftSetting] = [.define("CLOUDTRAIL_ISAL", .when(traits: ["ISAL"]))]
 
 let package = Package(
     name: "cloudtrail-verify",
@@ -21,11 +17,6 @@ let package = Package(
             name: "ISAL",
             description: "Inflate logs with ISA-L's igzip (libisal-dev) instead of zlib; zlib stays the reference "
                 + "that decides every stream igzip rejects."
-        ),
-        .trait(
-            name: "LIBDEFLATE",
-            description: "Read log files of up to 1 MiB whole and inflate them with libdeflate (libdeflate-dev) "
-                + "before streaming; anything larger, or anything libdeflate does not accept, streams as before."
         ),
         .default(enabledTraits: []),
     ],
@@ -51,20 +42,13 @@ let package = Package(
             pkgConfig: "libisal",
             providers: [.apt(["libisal-dev"])]
         ),
-        // Only with the LIBDEFLATE trait, likewise.
-        .systemLibrary(
-            name: "CCloudTrailLibdeflate",
-            pkgConfig: "libdeflate",
-            providers: [.apt(["libdeflate-dev"])]
-        ),
         .target(
             name: "CloudTrailVerify",
             dependencies: [
                 "CCloudTrailOpenSSL", "CCloudTrailZlib", "CCloudTrailSystem",
                 .target(name: "CCloudTrailISAL", condition: .when(traits: ["ISAL"])),
-                .target(name: "CCloudTrailLibdeflate", condition: .when(traits: ["LIBDEFLATE"])),
             ],
-            swiftSettings: inflaterDefines
+            swiftSettings: isalDefine
         ),
         .executableTarget(
             name: "cloudtrail-verify",
@@ -76,7 +60,7 @@ let package = Package(
         .testTarget(
             name: "CloudTrailVerifyTests",
             dependencies: ["CloudTrailVerify"],
-            swiftSettings: inflaterDefines
+            swiftSettings: isalDefine
         ),
         .testTarget(
             name: "cloudtrail-verifyTests",

@@ -4,10 +4,8 @@
 #   scripts/fuzz.sh [TARGET...] [--seconds N] [--jobs J] [--ref GIT-REV] [--build-only]
 #
 # Targets: digest-json digest-gzip log-gzip key-file sidecar s3-key inflate-differential (default: all).
-# inflate-differential holds the faster inflaters to zlib: ISA-L's igzip (libisal-dev) and libdeflate
-# (libdeflate-dev). It is built against a second copy of the library compiled with -DCLOUDTRAIL_ISAL and/or
-# -DCLOUDTRAIL_LIBDEFLATE for whichever is installed (FUZZ_INFLATERS="isal libdeflate" picks; default: both
-# when present) and linked with -lisal / -ldeflate, and left out of "all" when neither is installed.
+# inflate-differential needs ISA-L (apt-get install -y libisal-dev): it is built against a second copy of the
+# library compiled with -DCLOUDTRAIL_ISAL and linked with -lisal, and left out of "all" when libisal is missing.
 #   --seconds N    run each target for N seconds (default 600)
 #   --jobs J       run J fuzzers at once (default 1)
 #   --ref REV      fuzz the library as committed at REV (git archive) instead of the working tree
@@ -69,39 +67,28 @@ while (($#)); do
         --ref) ref="$2"; shift 2 ;;
         --ref=*) ref="${1#*=}"; shift ;;
         --build-only) build_only=1; shift ;;
-        -h | --help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *)
             entry_file "$1" >/dev/null || { echo "fuzz.sh: unknown target $1 (known: ${ALL_TARGETS[*]})" >&2; exit 2; }
             targets+=("$1"); shift ;;
     esac
 done
-# Targets compiled against the build of the library with the faster inflaters (igzip, libdeflate).
-needs_inflaters() { [[ "$1" == inflate-differential ]]; }
+# Targets compiled against the ISA-L build of the library (GzipInflater's igzip backend).
+needs_isal() { [[ "$1" == inflate-differential ]]; }
 have_isal() { pkg-config --exists libisal 2>/dev/null && [[ -f "$(pkg-config --variable=includedir libisal)/isa-l/igzip_lib.h" ]]; }
-have_libdeflate() { pkg-config --exists libdeflate 2>/dev/null && [[ -f "$(pkg-config --variable=includedir libdeflate)/libdeflate.h" ]]; }
-inflaters=()
-for inflater in ${FUZZ_INFLATERS:-isal libdeflate}; do
-    case "$inflater" in
-        isal) if have_isal; then inflaters+=(isal); elif [[ -n "${FUZZ_INFLATERS:-}" ]]; then
-                  echo "fuzz.sh: FUZZ_INFLATERS names isal, not installed: apt-get install -y libisal-dev" >&2; exit 2; fi ;;
-        libdeflate) if have_libdeflate; then inflaters+=(libdeflate); elif [[ -n "${FUZZ_INFLATERS:-}" ]]; then
-                  echo "fuzz.sh: FUZZ_INFLATERS names libdeflate, not installed: apt-get install -y libdeflate-dev" >&2; exit 2; fi ;;
-        *) echo "fuzz.sh: unknown inflater $inflater in FUZZ_INFLATERS (known: isal libdeflate)" >&2; exit 2 ;;
-    esac
-done
 if ((${#targets[@]} == 0)); then
     for target in "${ALL_TARGETS[@]}"; do
-        if needs_inflaters "$target" && ((${#inflaters[@]} == 0)); then
-            echo "fuzz.sh: skipping $target (neither libisal nor libdeflate: apt-get install -y libisal-dev libdeflate-dev)" >&2
+        if needs_isal "$target" && ! have_isal; then
+            echo "fuzz.sh: skipping $target (no libisal: apt-get install -y libisal-dev)" >&2
             continue
         fi
         targets+=("$target")
     done
 fi
 for target in "${targets[@]}"; do
-    if needs_inflaters "$target" && ((${#inflaters[@]} == 0)); then
-        echo "fuzz.sh: $target needs ISA-L or libdeflate: apt-get install -y libisal-dev libdeflate-dev" >&2
+    if needs_isal "$target" && ! have_isal; then
+        echo "fuzz.sh: $target needs ISA-L: apt-get install -y libisal-dev" >&2
         exit 2
     fi
 done
@@ -135,9 +122,7 @@ if [[ -n "$ref" ]]; then
     echo "fuzz.sh: building the library as of $(git rev-parse --short "$ref")"
 else
     cp -R Sources/CloudTrailVerify Sources/CCloudTrailOpenSSL Sources/CCloudTrailZlib Sources/CCloudTrailSystem "$src/Sources/"
-    for module in CCloudTrailISAL CCloudTrailLibdeflate; do
-        if [[ -d "Sources/$module" ]]; then cp -R "Sources/$module" "$src/Sources/"; fi
-    done
+    if [[ -d Sources/CCloudTrailISAL ]]; then cp -R Sources/CCloudTrailISAL "$src/Sources/"; fi
     echo "fuzz.sh: building the library from the working tree"
 fi
 includes=(-I "$src/Sources/CCloudTrailOpenSSL" -I "$src/Sources/CCloudTrailZlib" -I "$src/Sources/CCloudTrailSystem")
@@ -145,22 +130,12 @@ common=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -use-l
 library_sources=()
 while IFS= read -r file; do library_sources+=("$file"); done < <(find "$src/Sources/CloudTrailVerify" -name '*.swift' | sort)
 want_plain=0
-want_inflaters=0
+want_isal=0
 for target in "${targets[@]}"; do
-    if needs_inflaters "$target"; then want_inflaters=1; else want_plain=1; fi
-done
-# The defines, headers and libraries of the inflaters build (the ISAL and LIBDEFLATE traits).
-inflater_flags=()
-inflater_links=()
-for inflater in "${inflaters[@]}"; do
-    case "$inflater" in
-        isal) inflater_flags+=(-D CLOUDTRAIL_ISAL -I "$src/Sources/CCloudTrailISAL"); inflater_links+=(-lisal) ;;
-        libdeflate) inflater_flags+=(-D CLOUDTRAIL_LIBDEFLATE -I "$src/Sources/CCloudTrailLibdeflate"); inflater_links+=(-ldeflate) ;;
-    esac
+    if needs_isal "$target"; then want_isal=1; else want_plain=1; fi
 done
 # build_library SUFFIX [FLAGS...]: CloudTrailVerify${SUFFIX}.o and modules${SUFFIX}/. The plain build is the
-# default one (zlib only); "-inflaters" adds the ISAL and/or LIBDEFLATE traits' defines, so GzipInflater has the
-# igzip backend and LibdeflateInflater exists.
+# default one (zlib only); "-isal" adds the ISAL trait's define, so GzipInflater has both backends.
 build_library() {
     local suffix="$1"
     shift
@@ -174,16 +149,12 @@ build_library() {
     fi
 }
 ((want_plain)) && build_library ""
-if ((want_inflaters)); then
-    echo "fuzz.sh: inflate-differential holds to zlib: ${inflaters[*]}"
-    build_library -inflaters "${inflater_flags[@]}"
-fi
+((want_isal)) && build_library -isal -D CLOUDTRAIL_ISAL -I "$src/Sources/CCloudTrailISAL"
 for target in "${targets[@]}"; do
     module="Fuzz_${target//-/_}"
     library=("$OUT/CloudTrailVerify.o" -I "$OUT/modules" -lcrypto -lz)
-    if needs_inflaters "$target"; then
-        library=("$OUT/CloudTrailVerify-inflaters.o" -I "$OUT/modules-inflaters" "${inflater_flags[@]}" -lcrypto -lz
-                 "${inflater_links[@]}")
+    if needs_isal "$target"; then
+        library=("$OUT/CloudTrailVerify-isal.o" -I "$OUT/modules-isal" -I "$src/Sources/CCloudTrailISAL" -lcrypto -lz -lisal)
     fi
     if ! "$SWIFTC" "${common[@]}" -module-name "$module" \
             "Fuzz/Targets/$(entry_file "$target")" "${library[@]}" \

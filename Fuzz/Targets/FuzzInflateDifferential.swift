@@ -1,10 +1,7 @@
 @testable import CloudTrailVerify
 
-// libFuzzer entry: the same bytes through zlib (GzipInflater's reference backend) and the faster inflaters the
-// library is built with for this target only (scripts/fuzz.sh passes -DCLOUDTRAIL_ISAL and/or
-// -DCLOUDTRAIL_LIBDEFLATE for whichever of libisal and libdeflate is installed), trapping on any disagreement.
-//
-// ISA-L's igzip (CLOUDTRAIL_ISAL):
+// libFuzzer entry: the same bytes through both GzipInflater backends, zlib and ISA-L's igzip (the library is
+// built with -DCLOUDTRAIL_ISAL for this target only), trapping on any disagreement:
 // - streaming, whole input, 64 KiB of output room: whatever zlib inflates (or inflates past the output limit),
 //   igzip inflates to the same bytes with the same count of bytes after the member; whatever zlib refuses or
 //   finds cut short, igzip does not finish;
@@ -13,15 +10,6 @@
 //   value, error text included.
 // The one documented difference is allowed: zlib refuses a Huffman code that is valid but incomplete ("invalid
 // code lengths set", "invalid literal/lengths set", "invalid distances set"), igzip decodes it.
-//
-// libdeflate (CLOUDTRAIL_LIBDEFLATE), the whole-file fast path LibdeflateInflater, with the most output room the
-// harness allows and with the room WholeFileHasher would ask for (the last 4 bytes read as ISIZE), handing its
-// output on in 128 KiB and 7-byte pieces: when it returns .inflated, zlib finished too, with the same output bytes,
-// and the member ends where zlib's does (memberLength == input count - zlib's trailing bytes). Its declines are
-// not checked: the hasher streams those inputs through zlib.
-// Known and reported, allowed here so the fuzzer can look past it: libdeflate 1.14 inflates some deflate data zlib
-// refuses ("too many length or distance symbols", "invalid bit length repeat", "invalid literal/length code",
-// "invalid distance code"; see LibdeflateInflaterTests). The first input of each kind is printed (to the log).
 
 private enum Ending: Equatable {
     case finished(trailing: Int)
@@ -37,17 +25,13 @@ private struct Run {
 
 /// Output past this is not inflated (a 64 KiB input can promise 64 MiB): the run ends `.stopped`.
 private let outputLimit = 4 << 20
-#if CLOUDTRAIL_ISAL
 private let incompleteCodeMessages: Set<String> = [
     "invalid code lengths set", "invalid literal/lengths set", "invalid distances set",
 ]
-#endif
 
 // libFuzzer calls the entry from one thread at a time.
 nonisolated(unsafe) private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-#if CLOUDTRAIL_ISAL
 nonisolated(unsafe) private let smallScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 13, alignment: 1)
-#endif
 
 private func run(_ input: UnsafeRawBufferPointer, _ backend: GzipInflater.Backend, piece: Int,
                  into output: UnsafeMutableRawBufferPointer) -> Run {
@@ -76,7 +60,6 @@ private func run(_ input: UnsafeRawBufferPointer, _ backend: GzipInflater.Backen
     }
 }
 
-#if CLOUDTRAIL_ISAL
 private func isKnownDifference(zlib: Ending) -> Bool {
     if case .failed(let message) = zlib { return incompleteCodeMessages.contains(message) }
     return false
@@ -96,60 +79,11 @@ private func check(zlib: Run, isal: Run, _ what: String) {
         }
     }
 }
-#endif
-
-#if CLOUDTRAIL_LIBDEFLATE
-private let lenientMessages: Set<String> = [
-    "too many length or distance symbols", "invalid bit length repeat", "invalid literal/length code",
-    "invalid distance code",
-]
-nonisolated(unsafe) private let libdeflate: LibdeflateInflater = {
-    do { return try LibdeflateInflater() } catch { preconditionFailure("libdeflate: \(error)") }
-}()
-nonisolated(unsafe) private let wholeOutput = UnsafeMutableRawBufferPointer.allocate(byteCount: outputLimit, alignment: 64)
-nonisolated(unsafe) private var lenientSeen: Set<String> = []
-
-private func checkLibdeflate(_ input: UnsafeRawBufferPointer, zlib: Run) {
-    var isize = 1
-    if input.count >= 4 {
-        isize = max(Int(input.loadUnaligned(fromByteOffset: input.count - 4, as: UInt32.self).littleEndian), 1)
-    }
-    for (room, chunk) in [(outputLimit, 128 * 1024), (min(isize, outputLimit), 7)] {
-        var bytes: [UInt8] = []
-        let outcome = libdeflate.inflate(input, into: UnsafeMutableRawBufferPointer(rebasing: wholeOutput[0..<room]),
-                                         chunk: chunk) { piece in
-            precondition(piece.count <= chunk, "libdeflate: a piece of \(piece.count) bytes, chunk \(chunk)")
-            bytes.append(contentsOf: piece)
-        }
-        guard case .inflated(let count, let memberLength) = outcome else { continue }
-        let what = "libdeflate, \(room) bytes of room"
-        precondition(count == bytes.count, "\(what): inflated \(count) bytes, handed on \(bytes.count)")
-        switch zlib.ending {
-        case .finished(let trailing):
-            precondition(bytes == zlib.output, "\(what): zlib and libdeflate inflated different bytes")
-            precondition(memberLength == input.count - trailing,
-                         "\(what): member of \(memberLength) bytes, zlib's ends \(trailing) bytes before the end")
-        case .failed(let message) where lenientMessages.contains(message):
-            if lenientSeen.insert(message).inserted {
-                let hex = input.prefix(4096).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-                print("inflate-differential: known difference, libdeflate inflates what zlib refuses (\(message)): "
-                      + hex + (input.count > 4096 ? "..." : ""))
-            }
-        case .stopped, .needsInput, .failed:
-            preconditionFailure("\(what): inflated \(count) bytes, zlib \(zlib.ending)")
-        }
-    }
-}
-#endif
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)
     let zlib = run(input, .zlib, piece: .max, into: scratch)
-    #if CLOUDTRAIL_LIBDEFLATE
-    checkLibdeflate(input, zlib: zlib)
-    #endif
-    #if CLOUDTRAIL_ISAL
     check(zlib: zlib, isal: run(input, .isal, piece: .max, into: scratch), "whole input")
     check(zlib: zlib, isal: run(input, .isal, piece: 7, into: smallScratch), "7-byte pieces")
 
@@ -167,6 +101,5 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case (.success, .failure(let i)):
         preconditionFailure("in memory: zlib inflates, igzip says \(i.message)")
     }
-    #endif
     return 0
 }

@@ -1,8 +1,9 @@
+#if CLOUDTRAIL_ISAL
 internal import CCloudTrailZlib
 
 /// Reads one gzip member header (RFC 1952, 2.3) in pieces of any size, with zlib's checks, in zlib's order and
-/// with zlib's messages, so that the faster inflaters (igzip in ``ISALInflater``, libdeflate in
-/// ``LibdeflateInflater``) are given only the deflate data and never judge a header by rules of their own.
+/// with zlib's messages, so that igzip (``ISALInflater``) is given only the deflate data and never judges a header
+/// by rules of its own.
 ///
 /// zlib reads the fixed fields two or four bytes at a time and judges a field only once all of it is there:
 /// `1f 8b` ("incorrect header check"), then method and flags together ("unknown compression method", then
@@ -119,3 +120,4 @@ internal struct GzipHeaderReader {
         return crc32(crc, (base + offset).assumingMemoryBound(to: Bytef.self), uInt(count))
     }
 }
+#endif

@@ -36,35 +36,11 @@ internal final class LogFileHasher {
     /// Bytes read from disk and bytes hashed by the last call, for progress reporting.
     private(set) var lastBytesRead = 0
     private(set) var lastBytesHashed = 0
-    #if CLOUDTRAIL_LIBDEFLATE
-    /// The `LIBDEFLATE` build's fast path for small files; `nil` when turned off (tests compare with and without).
-    private let wholeFile: WholeFileHasher?
-    #endif
 
-    /// Whether this build reads small log files whole and inflates them with libdeflate before streaming.
-    static var readsSmallFilesWhole: Bool {
-        #if CLOUDTRAIL_LIBDEFLATE
-        return true
-        #else
-        return false
-        #endif
-    }
-
-    /// - Parameters:
-    ///   - backend: the streaming inflater.
-    ///   - readsSmallFilesWhole: in the `LIBDEFLATE` build, try ``WholeFileHasher`` first for files it can hold;
-    ///     ignored in other builds.
-    init(
-        bufferSize: Int = 256 * 1024, backend: GzipInflater.Backend = GzipInflater.defaultBackend,
-        readsSmallFilesWhole: Bool = LogFileHasher.readsSmallFilesWhole
-    ) {
+    init(bufferSize: Int = 256 * 1024, backend: GzipInflater.Backend = GzipInflater.defaultBackend) {
         readBuffer = .allocate(byteCount: bufferSize, alignment: 16)
         inflateBuffer = .allocate(byteCount: bufferSize, alignment: 16)
         self.backend = backend
-        #if CLOUDTRAIL_LIBDEFLATE
-        // Without libdeflate's tables (out of memory) the streaming path still does all the work.
-        wholeFile = readsSmallFilesWhole ? try? WholeFileHasher() : nil
-        #endif
     }
 
     deinit {
@@ -88,23 +64,10 @@ internal final class LogFileHasher {
         }
         defer { close(descriptor) }
         var info = stat()
-        let sized = fstat(descriptor, &info) == 0
-        if sized, (info.st_mode & S_IFMT) != S_IFREG {
+        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
             return .unreadable("not a regular file")
         }
         digest.reset()
-        #if CLOUDTRAIL_LIBDEFLATE
-        if sized, let wholeFile, info.st_size <= WholeFileHasher.inputLimit {
-            let result = wholeFile.digest(descriptor, size: Int(info.st_size), into: digest,
-                                          bytesRead: &lastBytesRead, bytesHashed: &lastBytesHashed)
-            if case .decided(let outcome) = result { return outcome }
-            // Declined: the streaming path decides, from the first byte (the file was just read, so it is cached).
-            guard lseek(descriptor, 0, SEEK_SET) == 0 else { return .unreadable(String(cString: strerror(errno))) }
-            digest.reset()
-            lastBytesRead = 0
-            lastBytesHashed = 0
-        }
-        #endif
 
         let first = readSome(descriptor)
         guard case .bytes(var count) = first else { return first.outcome }

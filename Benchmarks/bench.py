@@ -10,10 +10,8 @@ seconds / 10^6.
 
 When the ISA-L build of the tool exists (BENCH_TOOL_ISAL, default .build-bench-isal/release/cloudtrail-verify, made by
 `swift build -c release --traits ISAL --scratch-path .build-bench-isal`), the hashing modes also time it
-("cloudtrail-verify (ISA-L) --jobs N"). Likewise the libdeflate build (BENCH_TOOL_LIBDEFLATE, default
-.build-bench-libdeflate/release/cloudtrail-verify, made by run.sh with `--traits ISAL,LIBDEFLATE`, or `LIBDEFLATE` alone
-without libisal-dev): "cloudtrail-verify (libdeflate) --jobs N". The tables gain a "× C <inflater> (same threads)"
-column for each inflater gunzip_sha256 was built with besides zlib.
+("cloudtrail-verify (ISA-L) --jobs N"). The tables gain a "× C <inflater> (same threads)" column for each inflater
+gunzip_sha256 was built with besides zlib.
 """
 
 import argparse
@@ -30,9 +28,7 @@ REPO = os.path.dirname(HERE)
 WORK = os.environ.get('BENCH_WORK', os.path.join(HERE, '.work'))
 TOOL = os.environ.get('BENCH_TOOL', os.path.join(REPO, '.build-bench', 'release', 'cloudtrail-verify'))
 TOOL_ISAL = os.environ.get('BENCH_TOOL_ISAL', os.path.join(REPO, '.build-bench-isal', 'release', 'cloudtrail-verify'))
-TOOL_LIBDEFLATE = os.environ.get('BENCH_TOOL_LIBDEFLATE',
-                                 os.path.join(REPO, '.build-bench-libdeflate', 'release', 'cloudtrail-verify'))
-TOOLS = (TOOL, TOOL_ISAL, TOOL_LIBDEFLATE)
+TOOLS = (TOOL, TOOL_ISAL)
 CLIMIT = os.environ.get('BENCH_C', os.path.join(WORK, 'gunzip_sha256'))
 CLI_PY = os.environ.get('BENCH_AWSCLI_PYTHON', os.path.join(REPO, '.venv-awscli', 'bin', 'python'))
 HARNESS = os.path.join(REPO, 'Tests', 'AgreementHarness', 'awscli_offline.py')
@@ -157,12 +153,10 @@ def run_hashing(mode, runs, with_cli, threads):
         for t in threads:
             commands.append((f'C {engine} {t}T', [CLIMIT, '-t', str(t), '-e', engine, listing]))
     tools = [('cloudtrail-verify', TOOL)]
-    for name, tool, traits, scratch in (('ISA-L', TOOL_ISAL, 'ISAL', '.build-bench-isal'),
-                                        ('libdeflate', TOOL_LIBDEFLATE, 'ISAL,LIBDEFLATE', '.build-bench-libdeflate')):
-        if os.access(tool, os.X_OK):
-            tools.append((f'cloudtrail-verify ({name})', tool))
-        else:
-            say(f'  (no {name} build at {tool}: swift build -c release --traits {traits} --scratch-path {scratch})')
+    if os.access(TOOL_ISAL, os.X_OK):
+        tools.append(('cloudtrail-verify (ISA-L)', TOOL_ISAL))
+    else:
+        say(f'  (no ISA-L build at {TOOL_ISAL}: swift build -c release --traits ISAL --scratch-path .build-bench-isal)')
     for name, tool in tools:
         for t in threads:
             commands.append((f'{name} --jobs {t}', tool_cmd(bucket_dir, t, tool=tool)))

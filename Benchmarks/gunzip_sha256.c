@@ -53,6 +53,19 @@ struct worker {
     int failures;
 };
 
+/* Clears the upper halves of the YMM registers before OpenSSL's SHA-256, as cloudtrail-verify's MessageDigest does.
+ * igzip returns with them in use, and OpenSSL's SHA-NI code is legacy-SSE encoded: on Intel CPUs since Skylake every
+ * SSE instruction then carries a false dependency, and SHA-256 costs about 25% more CPU (docs/performance.md, "The
+ * AVX upper-state penalty"). Without this the ISA-L row would measure that penalty, not the limit. Set
+ * GUNZIP_SHA256_KEEP_UPPER=1 to measure with it. */
+static int clear_upper;
+static void sha_update(EVP_MD_CTX *md, const void *data, size_t count) {
+#if defined(__x86_64__)
+    if (clear_upper) __asm__ volatile("vzeroupper");
+#endif
+    EVP_DigestUpdate(md, data, count);
+}
+
 static ssize_t read_full(int fd, unsigned char *buf, size_t n) {
     for (;;) {
         ssize_t r = read(fd, buf, n);
@@ -76,7 +89,7 @@ static int hash_zlib(int fd, unsigned char *in, unsigned char *out, z_stream *z,
             status = inflate(z, Z_NO_FLUSH);
             if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) return -1;
             size_t produced = buffer_bytes - z->avail_out;
-            EVP_DigestUpdate(md, out, produced);
+            sha_update(md, out, produced);
             *cout += produced;
         } while (status != Z_STREAM_END && (z->avail_in > 0 || z->avail_out == 0));
     }
@@ -100,7 +113,7 @@ static int hash_isal(int fd, unsigned char *in, unsigned char *out, struct infla
             int ret = isal_inflate(st);
             if (ret != ISAL_DECOMP_OK) return -1;
             size_t produced = buffer_bytes - st->avail_out;
-            EVP_DigestUpdate(md, out, produced);
+            sha_update(md, out, produced);
             *cout += produced;
         } while (st->block_state != ISAL_BLOCK_FINISH && (st->avail_in > 0 || st->avail_out == 0));
     }
@@ -129,7 +142,7 @@ static int hash_libdeflate(int fd, struct libdeflate_decompressor *d, EVP_MD_CTX
         size_t actual = 0;
         enum libdeflate_result r = libdeflate_gzip_decompress(d, *inbuf, have, *outbuf, *outcap, &actual);
         if (r == LIBDEFLATE_SUCCESS) {
-            EVP_DigestUpdate(md, *outbuf, actual);
+            sha_update(md, *outbuf, actual);
             *cout += actual;
             return 0;
         }
@@ -228,6 +241,10 @@ int main(int argc, char **argv) {
         }
     }
     if (optind != argc - 1 || threads < 1 || buffer_bytes < 1024) usage();
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    clear_upper = __builtin_cpu_supports("avx") && !getenv("GUNZIP_SHA256_KEEP_UPPER");
+#endif
     if (!strcmp(engine_name, "zlib")) engine = ZLIB;
 #ifdef HAVE_ISAL
     else if (!strcmp(engine_name, "isal")) engine = ISAL;

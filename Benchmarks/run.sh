@@ -2,13 +2,12 @@
 # Benchmarks/run.sh [throughput|bigfile|scale|all] [--runs N] [--no-cli]
 #
 # Builds cloudtrail-verify (release, scratch path .build-bench; with libisal-dev also the ISA-L build,
-# --traits ISAL, scratch path .build-bench-isal; with libdeflate-dev also the libdeflate build, --traits
-# ISAL,LIBDEFLATE or LIBDEFLATE, scratch path .build-bench-libdeflate) and Benchmarks/gunzip_sha256.c (zlib always, ISA-L
+# --traits ISAL, scratch path .build-bench-isal) and Benchmarks/gunzip_sha256.c (zlib always, ISA-L
 # and libdeflate when libisal-dev / libdeflate-dev are installed), writes the benchmark buckets into
 # Benchmarks/.work/ (git-ignored) when absent, and runs Benchmarks/bench.py, which prints the tables.
 #
 #   throughput  1,700 logs, ~2.6 GB uncompressed: C limit (1 and 2 threads, each inflater), cloudtrail-verify
-#               --jobs 1 and 2 (and its ISA-L and libdeflate builds), AWS CLI validator offline (Tests/AgreementHarness/awscli_offline.py)
+#               --jobs 1 and 2 (and its ISA-L build), AWS CLI validator offline (Tests/AgreementHarness/awscli_offline.py)
 #   bigfile     one log of 4.5 GB uncompressed (> 4 GiB, so the gzip ISIZE wraps): peak RSS must stay flat
 #   scale       10k/100k/1M tiny logs with 1k/10k/100k digests (4 chains): full run and list+plan only
 #
@@ -32,14 +31,6 @@ if pkg-config --exists libisal 2>/dev/null; then
   (cd "$REPO" && swift build -c release --traits ISAL --scratch-path .build-bench-isal 2>&1 | tail -n 1) >&2
 else
   echo "   (no ISA-L: apt-get install -y libisal-dev for the cloudtrail-verify (ISA-L) rows)" >&2
-fi
-if pkg-config --exists libdeflate 2>/dev/null; then
-  # The fastest build: small logs whole through libdeflate, the rest streamed by igzip when ISA-L is there.
-  TRAITS=LIBDEFLATE; pkg-config --exists libisal 2>/dev/null && TRAITS=ISAL,LIBDEFLATE
-  echo "== building cloudtrail-verify with libdeflate (release, --traits $TRAITS)" >&2
-  (cd "$REPO" && swift build -c release --traits "$TRAITS" --scratch-path .build-bench-libdeflate 2>&1 | tail -n 1) >&2
-else
-  echo "   (no libdeflate: apt-get install -y libdeflate-dev for the cloudtrail-verify (libdeflate) rows)" >&2
 fi
 
 echo "== building gunzip_sha256" >&2

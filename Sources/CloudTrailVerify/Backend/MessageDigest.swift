@@ -54,7 +54,7 @@ internal final class MessageDigest {
 
     /// Whether ``update(_:)`` clears the upper halves of the YMM registers first (see the OpenSSL shim header:
     /// AVX code that leaves them in use, like igzip's, makes OpenSSL's SSE-encoded SHA-NI code about 25% slower).
-    private static let clearsUpperVectorState = ct_can_clear_upper_vector_state() == 1
+    static let clearsUpperVectorState = ct_can_clear_upper_vector_state() == 1
 
     func update(_ buffer: UnsafeRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }

@@ -245,10 +245,10 @@ enum GzipTestMembers {
             code <<= 1
         return codes
 
-    def dynamic_block(clen_lengths, litlen, dist, symbols):
-        """One final dynamic block with the given code lengths ({symbol: length}), whatever they are."""
-        b = Bits(); b.put(1, 1); b.put(2, 2)
-        hlit = max(257, max(litlen) + 1); hdist = max(1, max(dist) + 1)
+    def dynamic_header(b, clen_lengths, litlen, dist, hlit=None, hdist=None):
+        """A final dynamic block's header (HLIT and HDIST as given), its codes for the symbols after it."""
+        b.put(1, 1); b.put(2, 2)
+        hlit = hlit or max(257, max(litlen) + 1); hdist = hdist or max(1, max(dist, default=0) + 1)
         b.put(hlit - 257, 5); b.put(hdist - 1, 5)
         hclen = max(4, max(ORDER.index(s) for s in clen_lengths) + 1)
         b.put(hclen - 4, 4)
@@ -257,13 +257,17 @@ enum GzipTestMembers {
         seq = [litlen.get(i, 0) for i in range(hlit)] + [dist.get(i, 0) for i in range(hdist)]
         i = 0
         while i < len(seq):
-            if seq[i] == 0:
-                run = 1
-                while i + run < len(seq) and seq[i + run] == 0 and run < 138: run += 1
-                if run >= 11 and 18 in ccodes:
-                    b.huff(ccodes[18], clen_lengths[18]); b.put(run - 11, 7); i += run; continue
+            run = 1
+            while seq[i] == 0 and i + run < len(seq) and seq[i + run] == 0 and run < 138: run += 1
+            if run >= 11 and 18 in ccodes:
+                b.huff(ccodes[18], clen_lengths[18]); b.put(run - 11, 7); i += run; continue
             b.huff(ccodes[seq[i]], clen_lengths[seq[i]]); i += 1
-        lcodes, dcodes = canonical(litlen), canonical(dist)
+        return canonical(litlen), canonical(dist)
+
+    def dynamic_block(clen_lengths, litlen, dist, symbols):
+        """One final dynamic block with the given code lengths ({symbol: length}), whatever they are."""
+        b = Bits()
+        lcodes, dcodes = dynamic_header(b, clen_lengths, litlen, dist)
         for s in symbols:
             if s[0] == 'lit': b.huff(lcodes[s[1]], litlen[s[1]])
             else:
@@ -334,25 +338,6 @@ enum GzipTestMembers {
         """Deflate data for `data` ending in a sync flush (no final block yet): any final block can follow."""
         c = zlib.compressobj(6, zlib.DEFLATED, -15)
         return c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
-
-    def dynamic_header(b, clen_lengths, litlen, dist, hlit=None, hdist=None):
-        """A final dynamic block's header (HLIT and HDIST as given), its codes for the symbols after it."""
-        b.put(1, 1); b.put(2, 2)
-        hlit = hlit or max(257, max(litlen) + 1); hdist = hdist or max(1, max(dist, default=0) + 1)
-        b.put(hlit - 257, 5); b.put(hdist - 1, 5)
-        hclen = max(4, max(ORDER.index(s) for s in clen_lengths) + 1)
-        b.put(hclen - 4, 4)
-        for s in ORDER[:hclen]: b.put(clen_lengths.get(s, 0), 3)
-        ccodes = canonical(clen_lengths)
-        seq = [litlen.get(i, 0) for i in range(hlit)] + [dist.get(i, 0) for i in range(hdist)]
-        i = 0
-        while i < len(seq):
-            run = 1
-            while seq[i] == 0 and i + run < len(seq) and seq[i + run] == 0 and run < 138: run += 1
-            if run >= 11:
-                b.huff(ccodes[18], clen_lengths[18]); b.put(run - 11, 7); i += run; continue
-            b.huff(ccodes[seq[i]], clen_lengths[seq[i]]); i += 1
-        return canonical(litlen), canonical(dist)
 
     def fixed_symbol(b, sym):
         """A literal/length symbol in the fixed code (RFC 1951, 3.2.6), 286 and 287 included."""

@@ -32,6 +32,8 @@ TOOLS = (TOOL, TOOL_ISAL)
 CLIMIT = os.environ.get('BENCH_C', os.path.join(WORK, 'gunzip_sha256'))
 CLI_PY = os.environ.get('BENCH_AWSCLI_PYTHON', os.path.join(REPO, '.venv-awscli', 'bin', 'python'))
 HARNESS = os.path.join(REPO, 'Tests', 'AgreementHarness', 'awscli_offline.py')
+# The result key of each row's speed against each C loop of the same thread count.
+VS_C_KEYS = {'zlib': 'vsCZlib', 'isal': 'vsCIsal', 'libdeflate': 'vsCLibdeflate'}
 
 
 def say(text):
@@ -173,14 +175,13 @@ def run_hashing(mode, runs, with_cli, threads):
         mbps = data / r['seconds'] / 1e6
         t = re.search(r'(\d+)T$|--jobs (\d+)$', label)
         n = next((g for g in t.groups() if g), None) if t else None
-        base = lambda engine: results.get(f'C {engine} {n}T' if n else f'C {engine} {threads[-1]}T')
-        ratio = lambda engine: round(base(engine)['seconds'] / r['seconds'], 3) if base(engine) else None
-        r.update(mbPerSecond=round(mbps, 1), vsCZlib=ratio('zlib'), vsCIsal=ratio('isal'),
-                 vsCLibdeflate=ratio('libdeflate'), vsCli=round(cli['seconds'] / r['seconds'], 2) if cli else None)
+        for engine, key in VS_C_KEYS.items():
+            base = results.get(f'C {engine} {n}T' if n else f'C {engine} {threads[-1]}T')
+            r[key] = round(base['seconds'] / r['seconds'], 3) if base else None
+        r.update(mbPerSecond=round(mbps, 1), vsCli=round(cli['seconds'] / r['seconds'], 2) if cli else None)
         r['mbPerCpuSecond'] = round(data / r['cpuSeconds'] / 1e6, 1)
-        vs = {'isal': 'vsCIsal', 'libdeflate': 'vsCLibdeflate'}
         rows.append([label, f'{r["seconds"]:.2f}', f'{mbps:.0f}', f'{r["vsCZlib"]:.2f}']
-                    + [f'{r[vs[e]]:.2f}' if r[vs[e]] is not None else '-' for e in c_engines]
+                    + [f'{r[VS_C_KEYS[e]]:.2f}' if r[VS_C_KEYS[e]] is not None else '-' for e in c_engines]
                     + [f'{r["vsCli"]:.2f}' if cli else '-', f'{r["cpuSeconds"]:.2f}', f'{r["mbPerCpuSecond"]:.0f}',
                        f'{r["rssMB"]:.0f}'])
     print(f'\n## {mode}: {counts["logs"]} logs, {data / 1e9:.3f} GB uncompressed ({counts["compressedBytes"] / 1e6:.0f} MB '

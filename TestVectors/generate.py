@@ -20,6 +20,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import string
 import struct
@@ -390,7 +391,7 @@ def log_time(key):
     i = parts.index('CloudTrail')
     head = f'{parts[i - 1]}_CloudTrail_{parts[i + 1]}_'
     name = parts[-1]
-    if not name.startswith(head):
+    if not name.startswith(head) or not name.endswith('.json.gz'):
         return None
     try:
         return datetime.strptime(name[len(head):len(head) + 14], '%Y%m%dT%H%MZ').replace(tzinfo=UTC)
@@ -403,6 +404,59 @@ def folder_day(key):
         return datetime.strptime('/'.join(key.split('/')[-4:-1]), '%Y/%m/%d').replace(tzinfo=UTC)
     except ValueError:
         return None
+
+
+DIGEST_KEY_RE = re.compile(r'^(?:.*/)?AWSLogs/(?:o-[^/]+/)?(?P<acct>\d{12})/CloudTrail-Digest/(?P<region>[^/]+)/'
+                           r'\d{4}/\d\d/\d\d/(?P=acct)_CloudTrail-Digest_(?P=region)_.+_[^_/]+_\d{8}T\d{6}Z'
+                           r'(?:_backfill)?\.json\.gz$')
+# [prefix/]AWSLogs/[o-org/]ACCOUNT/KIND/REGION/rest: the tree an object lies in (rest None: not in a region folder)
+LOG_TREE_RE = re.compile(r'^(?P<scope>(?P<base>(?:.*/)?AWSLogs/(?:o-[^/]+/)?\d{12})/(?P<kind>CloudTrail|CloudTrail-Digest|'
+                         r'CloudTrail-Insight)(?:/(?P<region>[^/]+))?)(?:/(?P<rest>.+))?$', re.S)
+
+
+def key_time(key):
+    """The end time in a digest key (YYYYMMDDTHHMMSSZ)."""
+    stamp = key.rsplit('_', 2)[-1] if key.endswith('_backfill.json.gz') else key.rsplit('_', 1)[-1]
+    return datetime.strptime(stamp[:16], '%Y%m%dT%H%M%SZ').replace(tzinfo=UTC)
+
+
+def is_utf8(key):
+    try:
+        os.fsencode(key).decode('utf-8')
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def display_key(key):
+    """The key as the validator prints it: printable UTF-8 as it is, else invalid bytes, control characters
+    and '%' percent-encoded."""
+    raw = os.fsencode(key)
+    try:
+        text = raw.decode('utf-8')
+        if not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in text):
+            return text
+    except UnicodeDecodeError:
+        pass
+    out, i = [], 0
+    while i < len(raw):
+        b = raw[i]
+        if b < 0x80:
+            out.append(f'%{b:02X}' if b < 0x20 or b == 0x7f or b == 0x25 else chr(b))
+            i += 1
+            continue
+        n = 4 if b >= 0xf0 else 3 if b >= 0xe0 else 2 if b >= 0xc0 else 1
+        try:
+            c = raw[i:i + n].decode('utf-8')
+            if len(c) == 1 and not 0x80 <= ord(c) <= 0x9f:
+                out.append(c)
+                i += n
+                continue
+        except UnicodeDecodeError:
+            pass
+        out.append(f'%{b:02X}')
+        i += 1
+    return ''.join(out)
 
 
 def scope_of_digest_key(key):
@@ -437,6 +491,8 @@ class Vector:
         self.outside = {}        # path relative to the vector folder, outside bucket/ -> bytes (planted by an attacker)
         self.links = {}          # object key -> relative symbolic link target (written with os.symlink)
         self.extra_files = {}    # path relative to the vector folder -> bytes (e.g. trail-status.json)
+        self.unselected = set()  # digest object keys of chains the vector's filters leave out
+        self.checked_scopes = None  # log folders the filters let the run check (None: every one)
 
     # building ----------------------------------------------------------------------------------------------
     def chain(self, trail, first_end, counts, signer, first_start=None, signers=None, algorithms=None,
@@ -558,13 +614,24 @@ class Vector:
 
     # coverage ----------------------------------------------------------------------------------------------
     def unreferenced(self):
-        """(uri, status, reason, note) of every file in a walked log folder that no readable digest lists and whose
-        delivery minute (or, for a name that is not CloudTrail's, day folder) lies in the span of that folder's
-        readable digests: delivered_during_gap when delivered strictly inside a gap of that folder, else
-        not_in_any_digest."""
-        spans, listed = {}, set()
+        """(uri, status, reason, note) of every entry of a log folder in scope that nothing accounts for.
+
+        An entry is accounted for when a readable digest of a validated chain lists it, or (counted, not
+        reported) when a digest of a trail the filters leave out does. The window of a folder is the span of
+        its readable digests, or, for a folder no chain covers, the span of all of them. An entry is in the
+        window by its name's delivery minute; when the name's date and its day folder disagree, or the name is
+        not CloudTrail's, its day folder counts too (in the window if either place puts it there). Reasons, in
+        order: unrecognized_name, date_mismatch, no_digest_chain, delivered_during_gap, digest_unreadable
+        (status unverified: in the hour before a digest-named file that cannot be read), not_in_any_digest."""
+        spans, listed, other_listed, chain_scopes, unreadable = {}, set(), set(), set(), {}
+        for k in self.objects:
+            if DIGEST_KEY_RE.match(k) and k not in self.unselected:
+                chain_scopes.add(scope_of_digest_key(k))
         for k, d in self.contents.items():
             if k not in self.objects or k in self.unreadable:
+                continue
+            if k in self.unselected:
+                other_listed.update((e['s3Bucket'], e['s3Object']) for e in d.fields['logFiles'])
                 continue
             f = d.fields
             scope = scope_of_digest_key(k)
@@ -572,24 +639,67 @@ class Vector:
             lo, hi = spans.get(scope, (start, end))
             spans[scope] = (min(lo, start), max(hi, end))
             listed.update((e['s3Bucket'], e['s3Object']) for e in f['logFiles'])
+        for k in self.unreadable:
+            if k in self.objects and DIGEST_KEY_RE.match(k):
+                t = key_time(k)
+                unreadable.setdefault(scope_of_digest_key(k), []).append((t - timedelta(seconds=3900), t))
+        run = (min(a for a, _ in spans.values()), max(b for _, b in spans.values())) if spans else None
         bucket = self.bucket_name()
         found = []
-        for k in sorted(set(self.objects) | set(self.links)):
-            scope = next((s for s in spans if k.startswith(s + '/')), None)
-            if scope is None or k.endswith('.metadata.json') or (bucket, k) in listed:
+        for k in sorted(set(self.objects) | set(self.links), key=lambda x: os.fsencode(x)):
+            m = LOG_TREE_RE.match(k)
+            if not m or m['kind'] != 'CloudTrail' or m['rest'] is None:
                 continue
-            start, end = spans[scope]
-            t = log_time(k)
-            if t is not None:
-                if not (t >= start and t + timedelta(seconds=59) <= end):
-                    continue
+            scope = m['scope']
+            if self.checked_scopes is not None and scope not in self.checked_scopes:
+                continue
+            start, end = spans.get(scope, run)
+            t, day = log_time(k), folder_day(k)
+            disagree = t is not None and day is not None and t.date() != day.date()
+            by_name = t is not None and t >= start and t + timedelta(seconds=59) <= end
+            by_day = day is not None and start.replace(hour=0, minute=0, second=0) <= day <= end
+            if t is None:
+                inside = by_day if day is not None else True
             else:
-                day = folder_day(k)
-                if day is not None and not (day >= start.replace(hour=0, minute=0, second=0) and day <= end):
+                inside = (by_name or by_day) if disagree else by_name
+            if not inside or (bucket, k) in listed or (bucket, k) in other_listed:
+                continue
+            if t is None or not is_utf8(k):
+                reason = 'unrecognized_name'
+            elif disagree:
+                reason = 'date_mismatch'
+            elif scope not in chain_scopes:
+                reason = 'no_digest_chain'
+            elif any(g[0] == scope and g[1] < t < g[2] for g in self.gaps):
+                reason = 'delivered_during_gap'
+            elif any(a <= t <= b for a, b in unreadable.get(scope, [])):
+                reason = 'digest_unreadable'
+            else:
+                reason = 'not_in_any_digest'
+            found.append((f's3://{bucket}/{display_key(k)}', 'unverified' if reason == 'digest_unreadable' else 'unreferenced',
+                          reason, None))
+        return found
+
+    def object_findings(self):
+        """(uri, status, reason) of every entry in a CloudTrail tree that is neither a digest, the sidecar of a
+        digest beside it, nor in a log region folder."""
+        bucket = self.bucket_name()
+        present = set(self.objects) | set(self.links) | {k + '.metadata.json' for k in self.sidecars}
+        found = []
+        for k in sorted(present, key=lambda x: os.fsencode(x)):
+            m = LOG_TREE_RE.match(k)
+            if m and m['kind'] == 'CloudTrail-Digest':
+                if DIGEST_KEY_RE.match(k):
                     continue
-            during = t is not None and any(g[0] == scope and g[1] < t < g[2] for g in self.gaps)
-            found.append((f's3://{bucket}/{k}', 'unreferenced',
-                          'delivered_during_gap' if during else 'not_in_any_digest', None))
+                base = k[:-len('.metadata.json')] if k.endswith('.metadata.json') else None
+                if base is not None and DIGEST_KEY_RE.match(base):
+                    if base in present:
+                        continue
+                    found.append((f's3://{bucket}/{display_key(k)}', 'invalid', 'orphan_sidecar'))
+                    continue
+                found.append((f's3://{bucket}/{display_key(k)}', 'invalid', 'unexpected_object'))
+            elif m and m['rest'] is None:
+                found.append((f's3://{bucket}/{display_key(k)}', 'invalid', 'unexpected_object'))
         return found
 
     def bucket_name(self):
@@ -604,7 +714,8 @@ class Vector:
         assert len({e[0] for e in entries if e[1] == 'unreferenced'} & set(self.logs)) == 0
         logs = [{'s3Uri': u, 'status': s, 'reason': r, 'note': n}
                 for u, s, r, n in sorted(entries, key=lambda e: (e[0], e[1], e[2] or '', e[3] or ''))]
-        ok = all(e['status'] == 'valid' for e in digests) and all(
+        objects = [{'s3Uri': u, 'status': s, 'reason': r} for u, s, r in self.object_findings()]
+        ok = all(e['status'] == 'valid' for e in digests) and not objects and all(
             e['status'] == 'valid' or (e['reason'] == 'delivered_during_gap' and not self.strict) for e in logs)
         gaps = [{'start': iso(a), 'end': iso(b), 'explanations': x} for _, a, b, x in sorted(self.gaps, key=lambda g: g[1])]
         return {
@@ -615,6 +726,7 @@ class Vector:
             'digests': digests,
             'logFiles': logs,
             'gaps': gaps,
+            'objects': objects,
             'awsCli': {'runs': self.runs, 'differences': sorted(self.differences, key=lambda d: d['s3Uri'])},
         }
 

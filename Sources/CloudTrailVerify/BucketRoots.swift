@@ -9,8 +9,9 @@ import Synchronization
 public struct BucketRoots: Sendable {
     /// Bucket name → folder.
     public private(set) var folders: [String: String]
-    /// Bucket name → the folder with every symbolic link resolved, for containment checks.
-    private var resolvedFolders: [String: String]
+    /// Bucket name (its bytes) → the folder, and the folder with every symbolic link resolved, for
+    /// containment checks. Keyed by bytes: a bucket name from a digest must match exactly.
+    private var byName: [ObjectKey: (folder: String, resolved: String)]
     /// Folder → the same folder with its links resolved: thousands of logs share a day folder,
     /// and resolving it once saves a `readlink` per path component per log.
     private let resolvedParents = ResolvedFolderCache()
@@ -32,7 +33,9 @@ public struct BucketRoots: Sendable {
 
     public init(_ folders: [String: String]) {
         self.folders = folders.mapValues { Self.normalize($0) }
-        self.resolvedFolders = self.folders.mapValues { Self.realPath($0) ?? $0 }
+        var byName: [ObjectKey: (folder: String, resolved: String)] = [:]
+        for (name, folder) in self.folders { byName[ObjectKey(name)] = (folder, Self.realPath(folder) ?? folder) }
+        self.byName = byName
     }
 
     static func normalize(_ path: String) -> String {
@@ -98,7 +101,7 @@ public struct BucketRoots: Sendable {
     /// must still lie inside the bucket's folder. A path that does not exist is
     /// returned as is: opening it finds nothing, which is the "not found" verdict.
     public func path(for location: S3Location) -> Result<String, Unresolvable> {
-        guard let folder = folders[location.bucket], let resolvedFolder = resolvedFolders[location.bucket] else {
+        guard let (folder, resolvedFolder) = byName[ObjectKey(location.bucket)] else {
             return .failure(.unknownBucket(location.bucket))
         }
         if let problem = Self.keyProblem(location.key) {

@@ -26,6 +26,48 @@ extension BucketValidator {
         var checkpoint: ValidationCheckpoint?
         /// Trails from `--trail` that should have digests here and have none.
         var trailsWithoutDigests: Int
+        /// The other buckets' copies (`--bucket-root`), inventoried like ROOT.
+        var otherRoots: [(bucket: String, inventory: BucketInventory)] = []
+        /// The trails of `--trail`.
+        var trails: [TrailConfiguration] = []
+        /// `--s3-prefix`, without its trailing slash.
+        var prefixFilter: String?
+        /// The account and region folders of the chains selected.
+        var selectedScopes: Set<FolderScope> = []
+        /// Whether `--trail-arn` or `--trail` narrowed the chains to some trails.
+        var trailFilter = false
+        var accountFilter: String?
+        var regionFilter: [String] = []
+        /// Folders found and left out; the accounting stage adds the log folders it leaves out.
+        var notChecked: [ValidationReport.NotChecked] = []
+
+        /// Why the folders of `scope` are not checked in this run, or `nil` when they are.
+        func whyNotChecked(_ scope: FolderScope) -> String? {
+            if let prefixFilter, !ByteWise.equal(scope.prefix, prefixFilter) { return "outside --s3-prefix \(prefixFilter)" }
+            if let accountFilter, !ByteWise.equal(scope.accountID, accountFilter) { return "left out by --account-id \(accountFilter)" }
+            if !regionFilter.isEmpty, !regionFilter.contains(where: { ByteWise.equal($0, scope.region) }) {
+                return "left out by --region"
+            }
+            guard trailFilter, !selectedScopes.contains(scope) else { return nil }
+            // A multi-region trail delivers from every region: each region folder of its account is its.
+            let multiRegion = trails.contains { trail in
+                trail.isMultiRegion && ByteWise.equal(scope.prefix, prefixFilter ?? trail.prefix.flatMap { $0.isEmpty ? nil : $0 })
+                    && (trail.isOrganizationTrail ? scope.organizationID != nil : ByteWise.equal(scope.accountID, trail.arn.accountID))
+            }
+            return multiRegion ? nil : "no chain of the trails named by --trail-arn or --trail delivers here"
+        }
+
+        func isInScope(_ scope: FolderScope?) -> Bool {
+            guard let scope else { return true }
+            return whyNotChecked(scope) == nil
+        }
+
+        /// An inventory finding as the report shows it.
+        func entry(for finding: ObjectFinding, bucket: String? = nil) -> ValidationReport.ObjectEntry {
+            ValidationReport.ObjectEntry(s3Uri: "s3://\(bucket ?? self.bucket)/" + finding.key.display,
+                                         status: finding.reason.status, reason: finding.reason, message: finding.message,
+                                         scope: finding.scope?.logFolder)
+        }
     }
 
     func makePlan() throws(CloudTrailVerifyError) -> Plan {
@@ -72,20 +114,21 @@ extension BucketValidator {
         let prefix = options.s3Prefix.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.flatMap { $0.isEmpty ? nil : $0 }
         func matchesTrailFile(_ identity: ChainIdentity) -> TrailConfiguration? {
             trails.first { configuration in
-                identity.trailName == configuration.name && identity.homeRegion == configuration.homeRegion
-                    && (configuration.isOrganizationTrail || identity.accountID == configuration.arn.accountID)
-                    && (prefix != nil || identity.prefix == configuration.prefix.flatMap { $0.isEmpty ? nil : $0 })
+                ByteWise.equal(identity.trailName, configuration.name) && ByteWise.equal(identity.homeRegion, configuration.homeRegion)
+                    && (configuration.isOrganizationTrail || ByteWise.equal(identity.accountID, configuration.arn.accountID))
+                    && (prefix != nil || ByteWise.equal(identity.prefix, configuration.prefix.flatMap { $0.isEmpty ? nil : $0 }))
             }
         }
 
         let selected = inventory.chains.keys.filter { identity in
-            if let prefix, identity.prefix != prefix { return false }
-            if let account = options.accountID, identity.accountID != account { return false }
-            if !options.regions.isEmpty, !options.regions.contains(identity.region) { return false }
+            // Names are compared as bytes (see ``ByteWise``).
+            if let prefix, !ByteWise.equal(identity.prefix, prefix) { return false }
+            if let account = options.accountID, !ByteWise.equal(identity.accountID, account) { return false }
+            if !options.regions.isEmpty, !options.regions.contains(where: { ByteWise.equal($0, identity.region) }) { return false }
             if let trail {
-                guard identity.trailName == trail.name, identity.homeRegion == trail.region else { return false }
+                guard ByteWise.equal(identity.trailName, trail.name), ByteWise.equal(identity.homeRegion, trail.region) else { return false }
                 // An organization trail's digests carry member accounts, not the owner's.
-                if identity.organizationID == nil, identity.accountID != trail.accountID { return false }
+                if identity.organizationID == nil, !ByteWise.equal(identity.accountID, trail.accountID) { return false }
             }
             if !trails.isEmpty, matchesTrailFile(identity) == nil { return false }
             return true
@@ -185,8 +228,25 @@ extension BucketValidator {
             publicKeyFiles: keys.files, startTime: options.window.start.map(CloudTrailTime.display),
             endTime: options.window.end.map(CloudTrailTime.display), trailArn: trail?.description,
             accountId: options.accountID, regions: options.regions)
-        return Plan(bucket: bucket, inventory: inventory, roots: roots, keys: keys, chains: chains, inputs: inputs, notices: notices,
-                    checkpoint: checkpoint, trailsWithoutDigests: trailsWithoutDigests)
+        var plan = Plan(bucket: bucket, inventory: inventory, roots: roots, keys: keys, chains: chains, inputs: inputs,
+                        notices: notices, checkpoint: checkpoint, trailsWithoutDigests: trailsWithoutDigests)
+        plan.trails = trails
+        plan.prefixFilter = prefix
+        plan.selectedScopes = Set(selected.map(FolderScope.init))
+        plan.trailFilter = trail != nil || !trails.isEmpty
+        plan.accountFilter = options.accountID
+        plan.regionFilter = options.regions
+        // The other buckets' copies are inventoried too: their log folders are accounted for like ROOT's.
+        for (name, folder) in options.bucketRoots.sorted(by: { ByteWise.less($0.key, $1.key) }) {
+            let other = try BucketInventory.scan(root: folder, order: options.listingOrder)
+            for identity in other.chains.keys.sorted() {
+                plan.notChecked.append(ValidationReport.NotChecked(
+                    folder: S3Location(bucket: name, key: FolderScope(identity).folder(kind: "CloudTrail-Digest")).uri + " (\(identity.trailName))",
+                    reason: "digest chains are walked from ROOT; digests in a --bucket-root copy are read only where ROOT's digests link to them"))
+            }
+            plan.otherRoots.append((name, other))
+        }
+        return plan
     }
 
     /// The bucket name the digests give, read from the newest readable digest of each chain.

@@ -89,6 +89,11 @@ public enum CloudTrailTime {
 
     struct Components { var year, month, day, hour, minute, second: Int }
 
+    /// Midnight UTC of the day `date` falls on.
+    static func startOfDay(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: floor(date.timeIntervalSince1970 / 86_400) * 86_400)
+    }
+
     static func components(_ date: Date) -> Components {
         let total = Int(floor(date.timeIntervalSince1970))
         var days = total / 86_400

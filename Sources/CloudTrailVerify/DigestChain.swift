@@ -104,7 +104,7 @@ struct DigestChain {
         private var stopped = false
 
         /// Whether the walk judged this location (by link, listing or as an off-chain file).
-        func visited(_ location: S3Location) -> Bool { visited.contains(CoverageScanner.fingerprint(location)) }
+        func visited(_ location: S3Location) -> Bool { visited.contains(S3Location.fingerprint(location)) }
 
         init(_ chain: DigestChain) {
             self.chain = chain
@@ -119,7 +119,7 @@ struct DigestChain {
             while let candidate = pending.popLast() {
                 if let code, candidate.timestampCode >= code { continue }
                 // Reached through a link already; never report a digest twice.
-                if visited.contains(CoverageScanner.fingerprint(S3Location(bucket: chain.bucket, key: candidate.key))) { continue }
+                if visited.contains(S3Location.fingerprint(S3Location(bucket: chain.bucket, key: candidate.key))) { continue }
                 return Target(location: S3Location(bucket: chain.bucket, key: candidate.key),
                               timestampCode: candidate.timestampCode)
             }
@@ -133,18 +133,18 @@ struct DigestChain {
                 // Digests in range the walk passed by: below its newest point and above its oldest.
                 offChainQueue = chain.admitted.filter { file in
                     file.timestampCode > oldestVisitedCode
-                        && !visited.contains(CoverageScanner.fingerprint(S3Location(bucket: chain.bucket, key: file.key)))
+                        && !visited.contains(S3Location.fingerprint(S3Location(bucket: chain.bucket, key: file.key)))
                 }
             }
             guard let file = offChainQueue?.popLast() else { return nil }
-            visited.insert(CoverageScanner.fingerprint(S3Location(bucket: chain.bucket, key: file.key)))
+            visited.insert(S3Location.fingerprint(S3Location(bucket: chain.bucket, key: file.key)))
             return chain.judgeOffChain(file, contentOwners: contentOwners, predecessorClaims: predecessorClaims)
         }
 
         private mutating func nextChainStep() -> Step? {
             guard !stopped, let current = next else { return nil }
             if let start = chain.window.start, lastStart < start { return nil }
-            visited.insert(CoverageScanner.fingerprint(current.location))
+            visited.insert(S3Location.fingerprint(current.location))
             let uri = current.location.uri
             let chainID = chain.identity.id
             var judgement = chain.judge(current, successor: successor)
@@ -164,7 +164,7 @@ struct DigestChain {
                 let owner = chain.fileIndex(of: current.location) ?? -1
                 contentOwners[digest.sha256.hashValue] = contentOwners[digest.sha256.hashValue] ?? owner
                 if let previous = digest.previousLocation {
-                    predecessorClaims[CoverageScanner.fingerprint(previous)] = predecessorClaims[CoverageScanner.fingerprint(previous)] ?? owner
+                    predecessorClaims[S3Location.fingerprint(previous)] = predecessorClaims[S3Location.fingerprint(previous)] ?? owner
                 }
             }
 
@@ -228,7 +228,7 @@ struct DigestChain {
             if let previous = digest.previousLocation {
                 let previousCode = DigestObjectKey(previous.key)?.timestampCode
                 let goesBack = previousCode.map { code in bound.map { code < $0 } ?? true } ?? true
-                if visited.contains(CoverageScanner.fingerprint(previous)) || !goesBack {
+                if visited.contains(S3Location.fingerprint(previous)) || !goesBack {
                     // A link that loops or points forward cannot be a real chain; do not follow it.
                     next = popOlder(than: bound)
                     successor = nil
@@ -284,14 +284,10 @@ struct DigestChain {
     /// duplicate, a fork, or simply unlinked. All are invalid: the chain does not vouch for them.
     /// Where a location sits in ``files`` (sorted by timestamp, then key), if it is one of them.
     func fileIndex(of location: S3Location) -> Int? {
-        guard location.bucket == bucket, let code = DigestObjectKey(location.key)?.timestampCode else { return nil }
-        var low = 0
-        var high = files.count
-        while low < high {
-            let middle = (low + high) / 2
-            if (files[middle].timestampCode, files[middle].key) < (code, location.key) { low = middle + 1 } else { high = middle }
-        }
-        return low < files.count && files[low].key == location.key ? low : nil
+        guard ByteWise.equal(location.bucket, bucket), let code = DigestObjectKey(location.key)?.timestampCode else { return nil }
+        let probe = BucketInventory.DigestOnDisk(key: location.key, timestampCode: code, isSymbolicLink: false)
+        let low = files.partitioningIndex { !BucketInventory.DigestOnDisk.precedes($0, probe) }
+        return low < files.count && ByteWise.equal(files[low].key, location.key) ? low : nil
     }
 
     /// A digest of the chain named by its index in ``files``, for messages.
@@ -333,10 +329,10 @@ struct DigestChain {
         if let owner = contentOwners[digest.sha256.hashValue] {
             entry.reason = .duplicate
             entry.message = "off the chain: the same bytes as \(name(ofFile: owner))"
-        } else if digest.digestS3Bucket != bucket || digest.digestS3Object != file.key {
+        } else if !ByteWise.equal(digest.digestS3Bucket, bucket) || !ByteWise.equal(digest.digestS3Object, file.key) {
             entry.reason = .moved
             entry.message = "has been moved from its original location s3://\(digest.digestS3Bucket)/\(digest.digestS3Object): a copy stored under another name, off the chain"
-        } else if let previous = digest.previousLocation, let claimant = predecessorClaims[CoverageScanner.fingerprint(previous)] {
+        } else if let previous = digest.previousLocation, let claimant = predecessorClaims[S3Location.fingerprint(previous)] {
             entry.reason = .fork
             entry.message = "off the chain: claims the same predecessor \(previous.uri) as \(name(ofFile: claimant)) (a forked chain)"
         } else {
@@ -386,7 +382,7 @@ struct DigestChain {
         }
 
         // Location: a digest names where CloudTrail put it.
-        if digest.digestS3Bucket != target.location.bucket || digest.digestS3Object != target.location.key {
+        if !ByteWise.equal(digest.digestS3Bucket, target.location.bucket) || !ByteWise.equal(digest.digestS3Object, target.location.key) {
             return verdict(.moved, "has been moved from its original location s3://\(digest.digestS3Bucket)/\(digest.digestS3Object)")
         }
 

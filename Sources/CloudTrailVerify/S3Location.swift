@@ -1,4 +1,7 @@
 /// An object in S3: a bucket and a key.
+///
+/// Equality, hashing and order are by the bytes of the bucket and key, never by Swift's
+/// `String` rules (which treat canonically equivalent spellings as equal): S3 keys are byte strings.
 public struct S3Location: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var bucket: String
     public var key: String
@@ -12,7 +15,20 @@ public struct S3Location: Hashable, Sendable, Comparable, CustomStringConvertibl
     public var uri: String { "s3://\(bucket)/\(key)" }
     public var description: String { uri }
 
-    public static func < (lhs: S3Location, rhs: S3Location) -> Bool {
-        (lhs.bucket, lhs.key) < (rhs.bucket, rhs.key)
+    public static func == (lhs: S3Location, rhs: S3Location) -> Bool {
+        ByteWise.equal(lhs.bucket, rhs.bucket) && ByteWise.equal(lhs.key, rhs.key)
     }
+
+    public func hash(into hasher: inout Hasher) {
+        ByteWise.hash(bucket, into: &hasher)
+        ByteWise.hash(key, into: &hasher)
+    }
+
+    public static func < (lhs: S3Location, rhs: S3Location) -> Bool {
+        if !ByteWise.equal(lhs.bucket, rhs.bucket) { return ByteWise.less(lhs.bucket, rhs.bucket) }
+        return ByteWise.less(lhs.key, rhs.key)
+    }
+
+    /// A 64-bit hash of the bytes of `bucket/key`, for sets that must stay small (seeded per process).
+    static func fingerprint(_ location: S3Location) -> Int { location.hashValue }
 }

@@ -16,4 +16,7 @@ public enum ValidationEvent: Sendable, Equatable {
     /// After every chain: the log folders checked for files no digest lists. The
     /// unreferenced log files of a folder come as `.logFile` events just before it.
     case coverage(ValidationReport.Coverage)
+    /// After every chain, before the coverage of the folders: an object that is neither a digest
+    /// nor a log file and is not CloudTrail's (an unexpected file, an orphan sidecar, an unreadable folder).
+    case object(ValidationReport.ObjectEntry)
 }

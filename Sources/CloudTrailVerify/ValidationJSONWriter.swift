@@ -17,6 +17,7 @@ public final class ValidationJSONWriter {
     private var gaps: [ValidationReport.Gap] = []
     private var chains: [ValidationReport.Chain] = []
     private var coverage: [ValidationReport.Coverage] = []
+    private var objects: [ValidationReport.ObjectEntry] = []
     private var notices: [String] = []
     private var finished = false
 
@@ -55,6 +56,7 @@ public final class ValidationJSONWriter {
         case .gap(let gap): gaps.append(gap)
         case .chainFinished(let chain): chains.append(chain)
         case .coverage(let scope): coverage.append(scope)
+        case .object(let entry): objects.append(entry)
         case .notice(let text): notices.append(text)
         }
     }
@@ -85,6 +87,7 @@ public final class ValidationJSONWriter {
             return Data("[\n    ".utf8) + items.map(encode).joined(separator: Data(",\n    ".utf8)) + Data("\n  ]".utf8)
         }
         var tail = Data((logCount == 0 ? "],\n" : "\n  ],\n").utf8)
+        tail += Data("  \"objects\" : ".utf8) + list(objects) + Data(",\n".utf8)
         tail += Data("  \"gaps\" : ".utf8) + list(gaps) + Data(",\n".utf8)
         tail += Data("  \"chains\" : ".utf8) + list(chains) + Data(",\n".utf8)
         tail += Data("  \"coverage\" : ".utf8) + list(coverage) + Data(",\n".utf8)

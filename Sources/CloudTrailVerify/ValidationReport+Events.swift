@@ -16,6 +16,7 @@ extension ValidationReport {
             }
             events.append(.chainFinished(chain))
         }
+        events += objects.map(ValidationEvent.object)
         let unreferenced = Dictionary(grouping: logFiles.filter { $0.digest == nil }, by: \.chain)
         for scope in coverage {
             events += (unreferenced[scope.scope] ?? []).map(ValidationEvent.logFile)
@@ -30,6 +31,7 @@ struct ValidationReportCollector {
     private(set) var chains: [ValidationReport.Chain] = []
     private(set) var digests: [ValidationReport.DigestEntry] = []
     private(set) var logFiles: [ValidationReport.LogFileEntry] = []
+    private(set) var objects: [ValidationReport.ObjectEntry] = []
     private(set) var gaps: [ValidationReport.Gap] = []
     private(set) var coverage: [ValidationReport.Coverage] = []
     private(set) var notices: [String] = []
@@ -39,6 +41,7 @@ struct ValidationReportCollector {
         case .chainStarted: break
         case .digest(let entry): digests.append(entry)
         case .logFile(let entry): logFiles.append(entry)
+        case .object(let entry): objects.append(entry)
         case .gap(let gap): gaps.append(gap)
         case .chainFinished(let chain): chains.append(chain)
         case .coverage(let scope): coverage.append(scope)

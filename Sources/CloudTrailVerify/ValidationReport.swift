@@ -77,6 +77,26 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var newestEventTime: String?
     }
 
+    /// An object under a root that is neither a digest nor a log file, and is not CloudTrail's:
+    /// an unexpected file or entry type in a CloudTrail tree, a sidecar with no digest, an unreadable folder.
+    public struct ObjectEntry: Sendable, Codable, Equatable {
+        /// `s3://bucket/key`; a key that is not printable UTF-8 is shown percent-encoded.
+        public var s3Uri: String
+        public var status: VerdictStatus
+        public var reason: ObjectReason
+        public var message: String
+        /// The account and region folder it lies in (`…/CloudTrail/REGION` form), when it lies in one.
+        public var scope: String?
+    }
+
+    /// A folder under a root that this run did not check, and why (a filter left it out, or it is not
+    /// a kind of folder CloudTrail signs).
+    public struct NotChecked: Sendable, Codable, Equatable {
+        /// `s3://bucket/…/CloudTrail/REGION` (or the digest folder).
+        public var folder: String
+        public var reason: String
+    }
+
     /// A stretch with no digests: validation or logging was off.
     public struct Gap: Sendable, Codable, Equatable {
         public var chain: String
@@ -90,6 +110,9 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var explanations: [GapExplanation]? = nil
         /// `false` when no such event was found: the gap is unexplained, itself a finding.
         public var explained: Bool? = nil
+        /// Such events found in log files this run did not prove (listed by no valid digest, or whose hash
+        /// did not match): what they claim, with the file; never counted as an explanation.
+        public var unprovenClaims: [GapExplanation]? = nil
     }
 
     /// What the log folder of one account and region holds against what the digests list.
@@ -105,6 +128,17 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var notInAnyDigest: Int
         /// Of those, delivered while the chain had a gap (no digests at all).
         public var deliveredDuringGap: Int
+        /// Of those, unverified: delivered in the span of a digest file that exists but could not be read.
+        public var unverified: Int = 0
+        /// Entries that are not files (named pipes, sockets, devices) and folders that could not be read.
+        public var invalid: Int = 0
+        /// Of the log files in the window, listed by a digest of a trail this run did not validate
+        /// (a filter left it out): not checked, and not counted as unreferenced.
+        public var listedByTrailsNotValidated: Int = 0
+        /// Entries in the folder delivered outside the window (by both their name and their day folder).
+        public var outsideWindow: Int = 0
+        /// Digest chains of this account and region validated in this run (0: none, so nothing here is provable).
+        public var digestChains: Int = 1
     }
 
     public struct Counts: Sendable, Codable, Equatable {
@@ -163,6 +197,13 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         /// Trails named by `--trail`, with validation on and this bucket as theirs, of which the copy
         /// holds no digest at all: everything they delivered is unproven. Each one fails the run.
         public var trailsWithoutDigests: Int = 0
+        /// Objects under the roots that are neither digests nor log files and are not CloudTrail's
+        /// (``ValidationReport/ObjectEntry``). Each one fails the run.
+        public var objects = Counts()
+        /// Entries outside every CloudTrail tree (other services' logs, other files): counted, not judged.
+        public var otherObjects = 0
+        /// Folders this run did not check, and why.
+        public var notChecked: [NotChecked] = []
         /// What the command exits with: 0 valid, 1 anything invalid, missing, unverified or unreferenced
         /// (logs delivered during a gap only with `--strict`).
         public var exitCode: Int
@@ -176,6 +217,8 @@ public struct ValidationReport: Sendable, Codable, Equatable {
     public var digests: [DigestEntry]
     /// In walk order, grouped after the digest that lists them.
     public var logFiles: [LogFileEntry]
+    /// Objects that are neither digests nor log files and are not CloudTrail's.
+    public var objects: [ObjectEntry] = []
     public var gaps: [Gap]
     /// One entry per log folder checked for unreferenced files.
     public var coverage: [Coverage] = []

@@ -63,10 +63,18 @@ public struct ValidationTextWriter: Sendable {
                 line += "\n\tUNEXPLAINED: no StopLogging, DeleteTrail, UpdateTrail, StartLogging or CreateTrail event in the logs around it"
             }
             status(line, problem: true)
+        case .object(let object):
+            status("Object\t\(object.s3Uri)\t\(Self.statusText(object.status, object.message))", problem: true)
         case .coverage(let scope):
             var line = "Coverage of \(scope.scope) from \(scope.start) to \(scope.end): \(scope.logFilesInWindow) log files delivered"
             line += scope.notInAnyDigest > 0 ? ", \(scope.notInAnyDigest) UNREFERENCED (listed by no digest)" : ", 0 listed by no digest"
             if scope.deliveredDuringGap > 0 { line += ", \(scope.deliveredDuringGap) delivered during gaps (cannot be proven)" }
+            if scope.unverified > 0 { line += ", \(scope.unverified) UNVERIFIED (in the span of an unreadable digest)" }
+            if scope.invalid > 0 { line += ", \(scope.invalid) INVALID entries" }
+            if scope.listedByTrailsNotValidated > 0 {
+                line += ", \(scope.listedByTrailsNotValidated) listed by trails not validated in this run (not checked)"
+            }
+            if scope.digestChains == 0 { line += "; no digest chain was validated for this folder" }
             out((lastWasDoubleSpaced ? "" : "\n") + line + "\n")
             lastWasDoubleSpaced = false
         case .chainFinished(let chain):

@@ -63,12 +63,47 @@ public enum LogFileReason: String, Sendable, Codable, CaseIterable {
     case deliveredDuringGap = "delivered_during_gap"
     /// Listed only by a digest whose signature could not be checked.
     case digestUnverified = "digest_unverified"
+    /// Listed by no digest read, and delivered in the span of a digest file that exists but could not
+    /// be read: that digest may list it, so it can be proven neither way.
+    case digestUnreadable = "digest_unreadable"
+    /// Listed by no digest, in an account and region folder for which this copy holds no digest chain
+    /// (all its digests gone, validation never on, or an account no digest names).
+    case noDigestChain = "no_digest_chain"
+    /// Listed by no digest, and its name's date disagrees with its day folder: CloudTrail writes both
+    /// from the delivery time, so the file was renamed or moved.
+    case dateMismatch = "date_mismatch"
+    /// Listed by no digest, in a log folder, and not named like a CloudTrail log file of that folder.
+    case unrecognizedName = "unrecognized_name"
+    /// In a log folder, an entry that is not a file (a named pipe, socket or device): never opened.
+    case unexpectedType = "unexpected_type"
 
     public var status: VerdictStatus {
         switch self {
         case .notFound: return .missing
-        case .digestInvalid, .digestUnverified: return .unverified
-        case .notInAnyDigest, .deliveredDuringGap: return .unreferenced
+        case .digestInvalid, .digestUnverified, .digestUnreadable: return .unverified
+        case .notInAnyDigest, .deliveredDuringGap, .noDigestChain, .dateMismatch, .unrecognizedName: return .unreferenced
+        default: return .invalid
+        }
+    }
+}
+
+/// Why an object found under a root, that is neither a digest nor a log file, is reported.
+/// Raw values are the report's `reason` codes.
+public enum ObjectReason: String, Sendable, Codable, CaseIterable {
+    /// A folder that cannot be opened or listed: what it holds cannot be accounted for.
+    case unreadableFolder = "unreadable_folder"
+    /// A file in a CloudTrail tree that is neither a digest, a digest's sidecar nor in a log folder.
+    case unexpectedObject = "unexpected_object"
+    /// A named pipe, socket or device in a CloudTrail digest tree.
+    case unexpectedType = "unexpected_type"
+    /// A `.metadata.json` sidecar with no digest file beside it.
+    case orphanSidecar = "orphan_sidecar"
+
+    /// Every object finding fails the run: the copy holds something CloudTrail did not put there,
+    /// or something that cannot be read.
+    public var status: VerdictStatus {
+        switch self {
+        case .unreadableFolder: return .unverified
         default: return .invalid
         }
     }

@@ -51,7 +51,7 @@ final class ListedLogIndex {
 
     /// The key half of a record: what ``files(bucket:folder:)`` returns for a listed location.
     static func fileHash(_ location: S3Location) -> UInt64 {
-        UInt64(bitPattern: Int64(CoverageScanner.fingerprint(location)))
+        UInt64(bitPattern: Int64(S3Location.fingerprint(location)))
     }
 
     /// The key up to its last `/` (empty for a key with none).
@@ -60,10 +60,11 @@ final class ListedLogIndex {
         return key[..<slash]
     }
 
+    /// By bytes, like every hash of object names (``ByteWise``).
     static func folderHash(bucket: String, folder: Substring) -> UInt64 {
         var hasher = Hasher()
-        hasher.combine(bucket)
-        hasher.combine(folder)
+        ByteWise.hash(bucket, into: &hasher)
+        ByteWise.hash(String(folder), into: &hasher)
         return UInt64(bitPattern: Int64(hasher.finalize()))
     }
 
@@ -92,7 +93,7 @@ final class ListedLogIndex {
         let hash = Self.folderHash(bucket: bucket, folder: folder)
         sortRecords()
         var found: Set<UInt64> = []
-        var index = lowerBound(Record(folder: hash, file: 0), in: records)
+        var index = records.partitioningIndex { !($0 < Record(folder: hash, file: 0)) }
         while index < records.count, records[index].folder == hash {
             found.insert(records[index].file)
             index += 1
@@ -107,7 +108,7 @@ final class ListedLogIndex {
     private func containsInMemory(_ record: Record) -> Bool {
         // The unsorted tail stays short: sorting again once it grows keeps lookups logarithmic.
         if records.count - sortedCount > 1024 { sortRecords() }
-        let index = lowerBound(record, in: records[..<sortedCount])
+        let index = records[..<sortedCount].partitioningIndex { !($0 < record) }
         if index < sortedCount, records[index] == record { return true }
         return records[sortedCount...].contains(record)
     }
@@ -116,17 +117,6 @@ final class ListedLogIndex {
         guard sortedCount < records.count else { return }
         records.sort()
         sortedCount = records.count
-    }
-
-    private func lowerBound<C: RandomAccessCollection>(_ record: Record, in sorted: C) -> Int
-        where C.Element == Record, C.Index == Int {
-        var low = sorted.startIndex
-        var high = sorted.endIndex
-        while low < high {
-            let middle = (low + high) / 2
-            if sorted[middle] < record { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     private func spillRecords() {

@@ -1,0 +1,121 @@
+import Foundation
+
+extension BucketValidator {
+    /// The accounting stage: reports every object the inventory could not place, then accounts for every
+    /// log folder in scope under every root, entry by entry. Returns the account and region folders
+    /// that had a finding of any kind (so that their chains' checkpoints do not move), and the folders
+    /// not checked.
+    func account(plan: Plan, outcomes: [ChainRun.Outcome], listed: ListedLogIndex, emit: (ValidationEvent) -> Void)
+        throws(CloudTrailVerifyError) -> (withFindings: Set<FolderScope>, notChecked: [ValidationReport.NotChecked]) {
+        var withFindings = Set<FolderScope>()
+        var notChecked = plan.notChecked
+        let roots: [(bucket: String, folder: String, inventory: BucketInventory)] =
+            [(plan.bucket, plan.inventory.root, plan.inventory)] + plan.otherRoots.map { ($0.bucket, $0.inventory.root, $0.inventory) }
+
+        // Objects that are not CloudTrail's, where the filters let the run look.
+        for (bucket, _, inventory) in roots {
+            for finding in inventory.findings where plan.isInScope(finding.scope) {
+                emit(.object(plan.entry(for: finding, bucket: bucket)))
+                if let scope = finding.scope { withFindings.insert(scope) }
+            }
+        }
+
+        // What the chains of each account and region covered.
+        var spans: [FolderScope: LogFolderAccountant.Span] = [:]
+        for outcome in outcomes {
+            let scope = FolderScope(outcome.identity)
+            var span = spans[scope] ?? LogFolderAccountant.Span()
+            span.chains += outcome.span.chains
+            if let start = outcome.span.start, let end = outcome.span.end { span.cover(start: start, end: end) }
+            span.gaps += outcome.span.gaps
+            span.unreadableDigests += outcome.span.unreadableDigests
+            spans[scope] = span
+        }
+        // The run's range, for folders no chain covers: the window given, else what the chains covered,
+        // else (no digest readable) what the selected digests' names span.
+        let covered = spans.values.compactMap { span in span.start.flatMap { start in span.end.map { (start, $0) } } }
+        let named = plan.chains.compactMap { chain -> (Date, Date)? in
+            guard let oldest = chain.summary.oldestAdmitted.flatMap({ DigestObjectKey($0.key) }),
+                  let newest = chain.summary.newestAdmitted.flatMap({ DigestObjectKey($0.key) }) else { return nil }
+            return (oldest.timestamp.addingTimeInterval(-3600), newest.timestamp)
+        }
+        let fallback = covered.isEmpty ? named : covered
+        let runStart = options.window.start ?? fallback.map(\.0).min() ?? .distantPast
+        let runEnd = options.window.end ?? fallback.map(\.1).max() ?? .distantFuture
+
+        // Every log folder found, and the folder of every chain even where it holds nothing.
+        var folders: [(bucket: String, folder: String, log: BucketInventory.LogFolder)] = []
+        var seen = Set<BucketInventory.LogFolder>()
+        for (bucket, folder, inventory) in roots {
+            for log in inventory.logFolders {
+                if bucket == plan.bucket { seen.insert(log) }
+                folders.append((bucket, folder, log))
+            }
+        }
+        for scope in spans.keys.sorted() where !seen.contains(.init(scope: scope, kind: "CloudTrail")) {
+            folders.append((plan.bucket, plan.inventory.root, .init(scope: scope, kind: "CloudTrail")))
+        }
+        folders.sort { lhs, rhs in
+            if !ByteWise.equal(lhs.bucket, rhs.bucket) { return ByteWise.less(lhs.bucket, rhs.bucket) }
+            return ByteWise.less(lhs.log.key, rhs.log.key)
+        }
+
+        // Logs that digests of trails the filters left out list, in the folders this run checks:
+        // another trail's logs share the folder and are not "listed by no digest".
+        let others = plan.trailFilter ? ListedLogIndex(budget: options.listedLogBudget) : nil
+        if let others {
+            for (identity, summary) in plan.inventory.chains where plan.whyNotChecked(FolderScope(identity)) == nil
+                && !plan.chains.contains(where: { $0.identity == identity }) {
+                guard summary.count > 0 else { continue }
+                let scope = FolderScope(identity)
+                let low = spans[scope]?.start ?? runStart
+                let high = (spans[scope]?.end ?? runEnd).addingTimeInterval(3600)
+                for file in try plan.inventory.files(of: identity) {
+                    guard let key = DigestObjectKey(file.key), key.timestamp >= low, key.timestamp <= high, !file.isSymbolicLink,
+                          case .success(let digest) = DigestChain.read(plan.inventory.path(of: file)) else { continue }
+                    for entry in digest.logFiles { others.insert(entry.location) }
+                }
+            }
+        }
+
+        let accountant = LogFolderAccountant(listed: listed, listedByOtherTrails: others)
+        for (bucket, root, log) in folders {
+            let uri = S3Location(bucket: bucket, key: log.key).uri
+            guard log.kind == "CloudTrail" else {
+                notChecked.append(.init(folder: uri, reason: "CloudTrail Insights logs: this run validates the logs digests list, under CloudTrail/"))
+                continue
+            }
+            if let why = plan.whyNotChecked(log.scope) {
+                notChecked.append(.init(folder: uri, reason: why))
+                continue
+            }
+            let span = bucket == plan.bucket ? spans[log.scope] ?? LogFolderAccountant.Span() : LogFolderAccountant.Span()
+            var start = span.start ?? runStart
+            var end = span.end ?? runEnd
+            if let given = options.window.start { start = max(start, given) }
+            if let given = options.window.end { end = min(end, given) }
+            guard start <= end else {
+                notChecked.append(.init(folder: uri, reason: "its chains cover nothing inside the time window"))
+                continue
+            }
+            var hadFinding = false
+            let coverage = try accountant.account(
+                .init(bucket: bucket, root: root, scope: log.scope, span: span, start: start, end: end),
+                log: { entry in
+                    hadFinding = true
+                    emit(.logFile(entry))
+                },
+                object: { entry in
+                    hadFinding = true
+                    emit(.object(entry))
+                })
+            if hadFinding { withFindings.insert(log.scope) }
+            emit(.coverage(coverage))
+        }
+        if notChecked.count > plan.notChecked.count || !plan.notChecked.isEmpty {
+            let shown = notChecked.prefix(20).map { "\($0.folder) (\($0.reason))" }.joined(separator: "; ")
+            emit(.notice("not checked in this run: \(shown)\(notChecked.count > 20 ? "; and \(notChecked.count - 20) more (see --format json)" : "")"))
+        }
+        return (withFindings, notChecked)
+    }
+}

@@ -1,0 +1,115 @@
+/// An S3 object key (or a path below a bucket copy) as the bytes it is made of.
+///
+/// S3 keys are byte strings. Swift's `String` compares and hashes by Unicode canonical
+/// equivalence, so two different keys (`é` precomposed, and `e` + U+0301) are "equal"
+/// strings: a forged file could hide behind a real one in a `Set<String>`. Every set,
+/// dictionary, sort and comparison of object names goes through bytes instead: this type,
+/// or the byte-wise helpers below for the `String`s that come from JSON.
+///
+/// A name that is not valid UTF-8 is still an object: ``display`` percent-encodes it so it can
+/// be reported, and ``string`` is `nil` (such a name is never a CloudTrail key, so it is never opened).
+struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    var bytes: [UInt8]
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(_ string: String) { bytes = Array(string.utf8) }
+    init<S: Sequence>(_ bytes: S) where S.Element == UInt8 { self.bytes = Array(bytes) }
+
+    /// The key as text, when its bytes are valid UTF-8 (the text then holds exactly these bytes).
+    var string: String? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var scalars = String.UnicodeScalarView()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): scalars.append(scalar)
+            case .emptyInput: return String(scalars)
+            case .error: return nil
+            }
+        }
+    }
+
+    /// The key for people: a printable UTF-8 key as it is; otherwise bytes that are not valid
+    /// UTF-8, control characters and `%` itself are percent-encoded (see ``isPrintable``).
+    var display: String { isPrintable ? string! : Self.display(bytes) }
+
+    /// Valid UTF-8 without control characters: shown as it is.
+    var isPrintable: Bool {
+        guard let text = string else { return false }
+        return !text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+
+    var description: String { display }
+
+    static func display<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        var output = ""
+        // Decoding keeps no count of the bytes of an invalid sequence, so re-scan byte by byte on error.
+        var pending: [UInt8] = []
+        var index = bytes.startIndex
+        func percent(_ byte: UInt8) { output += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2) }
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "%") { percent(byte) } else { output.unicodeScalars.append(Unicode.Scalar(byte)) }
+                index = bytes.index(after: index)
+                continue
+            }
+            // The length of the sequence this lead byte starts, then check it decodes as one scalar.
+            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            pending.removeAll(keepingCapacity: true)
+            var probe = index
+            while pending.count < length, probe != bytes.endIndex {
+                pending.append(bytes[probe])
+                probe = bytes.index(after: probe)
+            }
+            var one = pending.makeIterator()
+            var decoder = UTF8()
+            if pending.count == length, case .scalarValue(let scalar) = decoder.decode(&one), one.next() == nil,
+               scalar.value >= 0x80, !(0x80...0x9F).contains(scalar.value) {
+                output.unicodeScalars.append(scalar)
+                index = probe
+            } else {
+                percent(byte)
+                index = bytes.index(after: index)
+            }
+        }
+        return output
+    }
+
+    static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+/// Byte-wise comparison and hashing of the `String`s that hold object names.
+enum ByteWise {
+    static func equal(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.elementsEqual(rhs.utf8) }
+
+    static func equal(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil): return true
+        case let (l?, r?): return equal(l, r)
+        default: return false
+        }
+    }
+
+    static func less(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.lexicographicallyPrecedes(rhs.utf8) }
+
+    /// Feeds the bytes of `text` (and its length, so that concatenations cannot collide) to `hasher`.
+    static func hash(_ text: String, into hasher: inout Hasher) {
+        hasher.combine(text.utf8.count)
+        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
+    }
+
+    static func hash(_ text: String?, into hasher: inout Hasher) {
+        if let text { hash(text, into: &hasher) } else { hasher.combine(-1) }
+    }
+}

@@ -929,8 +929,9 @@ def v_moved_digest():
     return v
 
 
-def trail_call_log(rng, trail, delivered, event_time, arn, ip, enable):
-    """A log holding an UpdateTrail call that turns log file validation on or off, after one ordinary record."""
+def trail_call_log(rng, trail, delivered, event_time, arn, ip, enable, event='UpdateTrail'):
+    """A log holding an UpdateTrail call that turns log file validation on or off (or, with event, a StopLogging or
+    StartLogging call), after one ordinary record."""
     user = {'type': 'IAMUser', 'principalId': 'AIDA' + ''.join(rng.choice(string.ascii_uppercase + string.digits)
                                                                 for _ in range(17)),
             'arn': arn, 'accountId': trail.account, 'userName': arn.rsplit('/', 1)[1]} if ':user/' in arn else \
@@ -940,14 +941,15 @@ def trail_call_log(rng, trail, delivered, event_time, arn, ip, enable):
         'userIdentity': user,
         'eventTime': iso(event_time),
         'eventSource': 'cloudtrail.amazonaws.com',
-        'eventName': 'UpdateTrail',
+        'eventName': event,
         'awsRegion': trail.home_region,
         'sourceIPAddress': ip,
         'userAgent': USER_AGENTS[0],
-        'requestParameters': {'name': trail.name, 'enableLogFileValidation': enable},
+        'requestParameters': {'name': trail.name, 'enableLogFileValidation': enable} if event == 'UpdateTrail'
+        else {'name': trail.arn},
         'responseElements': {'name': trail.name, 's3BucketName': trail.bucket, 'includeGlobalServiceEvents': True,
                              'isMultiRegionTrail': True, 'trailARN': trail.arn, 'logFileValidationEnabled': enable,
-                             'isOrganizationTrail': False},
+                             'isOrganizationTrail': False} if event == 'UpdateTrail' else None,
         'requestID': str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         'eventID': str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         'readOnly': False,
@@ -960,7 +962,7 @@ def trail_call_log(rng, trail, delivered, event_time, arn, ip, enable):
     records = [make_record(rng, trail, other_time, 'management'), call]
     unique = ''.join(rng.choice(string.ascii_letters + string.digits) for _ in range(16))
     log = LogFile(trail, delivered, log_json({'Records': records}), unique, other_time, event_time)
-    explanation = {'eventName': 'UpdateTrail', 'eventTime': iso(event_time), 'userArn': arn, 'sourceIPAddress': ip}
+    explanation = {'eventName': event, 'eventTime': iso(event_time), 'userArn': arn, 'sourceIPAddress': ip}
     return log, explanation
 
 
@@ -1596,6 +1598,166 @@ def v_backfill_digests():
     return v
 
 
+# --- every object accounted for (inventory, accounting) --------------------------------------------------------
+
+def v_unaccounted_objects():
+    v = Vector('unaccounted-objects', 'Entries in CloudTrail trees that are neither digests nor logs: a text file in '
+               'a digest day folder (unexpected_object), a .metadata.json sidecar with no digest beside it '
+               '(orphan_sidecar), a file directly in the CloudTrail/ folder outside any region folder '
+               '(unexpected_object), and in a log day folder a file whose name is not UTF-8 (unreferenced/'
+               'unrecognized_name, shown percent-encoded). A file under another service\'s folder '
+               '(AWSLogs/ACCOUNT/Config/) is counted, not judged. The AWS CLI reads only what digests list.', 41)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-10T08:12:05Z'), [2, 1, 2], key(MAIN))
+    v.objects[trail._base('CloudTrail-Digest') + c[1].end.strftime('%Y/%m/%d/') + 'notes.txt'] = b'copied by hand\n'
+    ghost = trail.digest_key(c[2].end + HOUR)
+    v.objects[ghost + '.metadata.json'] = pretty({'Metadata': {'signature': '00', 'signature-algorithm': 'SHA256withRSA'}}, 4)
+    v.objects[f'AWSLogs/{ACCOUNT}/CloudTrail/stray.json.gz'] = gz(b'{"Records":[]}')
+    v.objects[trail.log_folder + c[1].end.strftime('/%Y/%m/%d/') + os.fsdecode(b'\xff\xfe-staging.json.gz')] = \
+        gz(b'{"Records":[]}')
+    v.objects[f'AWSLogs/{ACCOUNT}/Config/us-east-1/2025/04/10/ConfigSnapshot.json.gz'] = gz(b'{}')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def _orphan_log_folders(name, description, seed, region_filter=False):
+    v = Vector(name, description, seed)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-11T09:20:44Z'), [1, 2, 1, 2], key(MAIN))
+    # eu-west-1: the trail's digests there are all gone; its logs are still in the copy
+    west = mgmt_trail(region='eu-west-1')
+    v.unlisted_logs(west, c[0].start + timedelta(minutes=5), c[-1].end - timedelta(minutes=5), 3)
+    # an account no digest names, delivering into the same bucket
+    other = mgmt_trail(account='444455556666', region='ap-south-1')
+    v.unlisted_logs(other, c[1].start, c[2].end, 2)
+    # outside the run's span: not reported
+    v.unlisted_logs(west, c[0].start - timedelta(hours=6), c[0].start - timedelta(hours=5), 1)
+    # CloudTrail Insights logs: not a folder digests cover, so not checked
+    v.objects[f'AWSLogs/{ACCOUNT}/CloudTrail-Insight/us-east-1/2025/04/11/'
+              f'{ACCOUNT}_CloudTrail-Insight_us-east-1_20250411T0930Z_abcdefghijklmnop.json.gz'] = gz(b'{"Records":[]}')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    if region_filter:
+        v.arguments = v.arguments + ['--region', 'us-east-1']
+        v.checked_scopes = {trail.log_folder}
+    return v
+
+
+def v_orphan_log_folders():
+    return _orphan_log_folders(
+        'orphan-log-folders', 'Log folders no digest chain covers: eu-west-1 of the same account (its digests all '
+        'gone) and ap-south-1 of an account no digest names. Their logs delivered within the span the chains cover '
+        'are unreferenced/no_digest_chain; one delivered hours before it is not reported. A CloudTrail-Insight '
+        'folder is named as not checked. The AWS CLI reads only what digests list.', 42)
+
+
+def v_orphan_log_folders_filtered():
+    return _orphan_log_folders(
+        'orphan-log-folders-filtered', 'orphan-log-folders run with --region us-east-1: the eu-west-1 and '
+        'ap-south-1 folders are left out by the filter, named in the summary as not checked, and nothing is '
+        'reported (exit 0).', 42, region_filter=True)
+
+
+def v_multi_region_trail_file():
+    v = Vector('multi-region-trail-file', 'A multi-region trail (--trail trail.json, IsMultiRegionTrail true) with '
+               'a chain in us-east-1 only; us-west-2 holds its logs but no digest: with the trail narrowing the run, '
+               'that region\'s folder is still the trail\'s, so its logs are unreferenced/no_digest_chain.', 43)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-13T11:02:17Z'), [1, 1, 2], key(MAIN))
+    west = mgmt_trail(region='us-west-2')
+    v.unlisted_logs(west, c[0].start + timedelta(minutes=3), c[-1].end - timedelta(minutes=3), 2)
+    v.extra_files['trail.json'] = pretty({'trailList': [{
+        'Name': trail.name, 'S3BucketName': trail.bucket, 'IncludeGlobalServiceEvents': True,
+        'IsMultiRegionTrail': True, 'HomeRegion': trail.home_region, 'TrailARN': trail.arn,
+        'LogFileValidationEnabled': True, 'HasCustomEventSelectors': False, 'HasInsightSelectors': False,
+        'IsOrganizationTrail': False}]}, 4)
+    v.arguments = v.arguments + ['--trail', 'trail.json']
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_log_date_mismatch():
+    v = Vector('log-date-mismatch', 'Logs whose name\'s date disagrees with their day folder: a copy of a listed log '
+               'renamed to a 2024 delivery time but left in its 2025 day folder (inside the span by its folder), and '
+               'a log named inside the span but put in a 2019 day folder (inside by its name). A validator that '
+               'reads only the name, or only the folder, passes one of them over; both are unreferenced/'
+               'date_mismatch.', 44)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-12T06:40:12Z'), [2, 1, 2], key(MAIN))
+    log = c[1].logs[0]
+    renamed = log.key.replace('_20250412T', '_20240412T')
+    assert renamed != log.key and folder_day(renamed) == folder_day(log.key)
+    v.objects[renamed] = v.objects[log.key]
+    fake = make_log(v.rng, trail, c[2].start + timedelta(minutes=7), 'management')
+    moved = trail.log_folder + '/2019/01/01/' + fake.key.rsplit('/', 1)[1]
+    v.objects[moved] = fake.gz
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_unproven_gap_explanation():
+    v = Vector('unproven-gap-explanation', 'A gap of about three hours whose "explanation" sits only in log files no '
+               'digest lists: a fabricated StopLogging before it and StartLogging after it, dropped into the log '
+               'folder (an attacker deleting digests would plant such a story). Gap explanations cite only logs this '
+               'run proved, so the gap is unexplained (a warning; the claims are reported apart, as unproven). The '
+               'planted logs are unreferenced: delivered_during_gap for the one inside the gap, not_in_any_digest '
+               'for the one in a validated hour.', 45)
+    trail = mgmt_trail()
+    a = v.chain(trail, T('2025-04-14T01:11:10Z'), [1, 2, 1], key(MAIN))
+    restart = a[-1].end + timedelta(hours=3, minutes=10)
+    b = v.chain(trail, restart + HOUR, [1, 2], key(MAIN), first_start=restart)
+    stop, _ = trail_call_log(v.rng, trail, a[-1].end + timedelta(minutes=6), a[-1].end + timedelta(minutes=1),
+                             MALLORY, '203.0.113.7', None, event='StopLogging')
+    start, _ = trail_call_log(v.rng, trail, b[0].start + timedelta(minutes=12), b[0].start - timedelta(minutes=1),
+                              MALLORY, '203.0.113.7', None, event='StartLogging')
+    for log in (stop, start):
+        v.objects[log.key] = log.gz
+    v.gap(trail, a[-1].end, b[0].start, [])
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, a, b)
+    return v
+
+
+def v_shared_log_folder():
+    v = Vector('shared-log-folder', 'Two trails deliver into one account and region log folder (log names carry no '
+               'trail name); the run validates one (--trail-arn management-events). The other trail\'s logs are '
+               'listed by its digests on disk: counted as belonging to a trail not validated in this run, never '
+               '"listed by no digest". One log that no digest on disk lists is unreferenced/not_in_any_digest.', 46)
+    mgmt = mgmt_trail()
+    data = mgmt_trail(name='data.events_prod-1')
+    a = v.chain(mgmt, T('2025-04-15T10:05:33Z'), [1, 2, 1], key(MAIN))
+    b = v.chain(data, T('2025-04-15T10:21:09Z'), [2, 1, 2], key(MAIN), kind='data')
+    for d in b:
+        del v.digests[d.uri]
+        v.forget_logs_of(d)
+        v.unselected.add(d.key)
+    fake = make_log(v.rng, mgmt, a[1].start + timedelta(minutes=17), 'management')
+    v.objects[fake.key] = fake.gz
+    v.arguments = v.arguments + ['--trail-arn', mgmt.arn]
+    v.keys('us-east-1', [MAIN])
+    v.run(mgmt, a)
+    return v
+
+
+def v_unicode_prefix():
+    v = Vector('unicode-prefix', 'A trail under the key prefix "audit-café/" (é precomposed, NFC). A copy of one of '
+               'its logs sits under "audit-cafe\u0301/" (e + combining acute, NFD): a different S3 key that Swift\'s '
+               'String equality would call equal. Compared as bytes it lies in a folder no chain covers: '
+               'unreferenced/no_digest_chain.', 47)
+    trail = mgmt_trail(prefix='audit-caf\u00e9/')
+    c = v.chain(trail, T('2025-04-16T03:33:21Z'), [1, 2, 1], key(MAIN))
+    log = c[1].logs[1]
+    twin = log.key.replace('audit-caf\u00e9/', 'audit-cafe\u0301/', 1)
+    assert twin != log.key
+    v.objects[twin] = v.objects[log.key]
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
 VECTORS = [
     v_clean_multi_day, v_empty_hours, v_tampered_log, v_deleted_log, v_corrupt_gzip_log, v_trailing_data_log,
     v_uncompressed_log, v_deleted_digest, v_modified_digest, v_garbled_digest, v_moved_digest,
@@ -1604,6 +1766,8 @@ VECTORS = [
     v_two_trails, v_path_escape_log, v_path_escape_symlink, v_path_escape_previous_digest, v_hostile_digest_json,
     v_gzip_bomb_log, v_key_expired_mid_chain, v_gap_strict, v_injected_log, v_replayed_digest, v_forked_chain,
     v_unlinked_digest, v_deleted_digest_run, v_truncated_tail, v_backfill_digests,
+    v_unaccounted_objects, v_orphan_log_folders, v_orphan_log_folders_filtered, v_multi_region_trail_file,
+    v_log_date_mismatch, v_unproven_gap_explanation, v_shared_log_folder, v_unicode_prefix,
 ]
 
 # The real us-east-1 key from the AWS CLI's own example (awscli/examples/cloudtrail/list-public-keys.rst),

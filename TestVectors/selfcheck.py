@@ -29,6 +29,37 @@ DIGEST_RE = re.compile(r'^(?P<prefix>(?:.*/)?)AWSLogs/(?:(?P<org>o-[a-z0-9]+)/)?
                        r'(?P<region>[a-z0-9-]+)/\d{4}/\d\d/\d\d/(?P=acct)_CloudTrail-Digest_(?P=region)_'
                        r'(?P<rest>.+)_(?P<ts>\d{8}T\d{6}Z)(?P<backfill>_backfill)?\.json\.gz$')
 HOUR = 3600
+# [prefix/]AWSLogs/[o-org/]ACCOUNT/KIND/REGION/rest, for any object in a CloudTrail tree (rest None: not below a region)
+TREE_RE = re.compile(r'^(?P<scope>(?:.*/)?AWSLogs/(?:o-[^/]+/)?(?P<acct>\d{12})/(?P<kind>CloudTrail|CloudTrail-Digest|'
+                     r'CloudTrail-Insight)(?:/(?P<region>[^/]+))?)(?:/(?P<rest>.+))?$', re.S)
+
+
+def shown(key):
+    """How the validator prints a key: printable UTF-8 as it is; otherwise bytes that are not UTF-8, control
+    characters and '%' as %XX."""
+    raw = os.fsencode(key)
+    try:
+        text = raw.decode('utf-8')
+        if all(ord(c) >= 0x20 and not 0x7f <= ord(c) <= 0x9f for c in text):
+            return text
+    except UnicodeDecodeError:
+        pass
+    out, i = '', 0
+    while i < len(raw):
+        for n in (4, 3, 2):
+            chunk = raw[i:i + n]
+            try:
+                c = chunk.decode('utf-8')
+            except UnicodeDecodeError:
+                continue
+            if len(c) == 1 and ord(c) >= 0xa0 and len(chunk) == n:
+                out, i = out + c, i + n
+                break
+        else:
+            b = raw[i]
+            out += f'%{b:02X}' if b < 0x20 or b == 0x25 or b >= 0x7f else chr(b)
+            i += 1
+    return out
 GAP_EVENTS = {'StopLogging', 'DeleteTrail', 'UpdateTrail', 'StartLogging', 'CreateTrail'}
 EXPLANATION_MARGIN = 2 * HOUR
 REQUIRED_STRINGS = ['digestStartTime', 'digestEndTime', 'digestS3Bucket', 'digestS3Object',
@@ -274,6 +305,7 @@ def check_vector(vdir):
                               []).append(k)
     digests, logs, gaps = [], [], []     # digests: (uri, status, reason); logs: (uri, status, reason, note)
     spans, listed = {}, set()            # log folder -> [earliest digestStartTime, latest digestEndTime]; (bucket, key)
+    unreadable = {}                      # log folder -> end times of digest files that exist but cannot be read
     stats = {'sig_ok': 0, 'hash_ok': 0}
     uri = lambda k: f's3://{bucket_name}/{k}'
 
@@ -284,6 +316,21 @@ def check_vector(vdir):
             return parse_digest(raw)
         except ValueError:
             return None, None
+
+    # the filters: --region and --trail-arn narrow the chains walked; --trail (a multi-region trail) and
+    # --trail-arn narrow the log folders checked to theirs
+    regions = [args[i + 1] for i, a in enumerate(args) if a == '--region']
+    trail_name = args[args.index('--trail-arn') + 1].rsplit('/', 1)[1] if '--trail-arn' in args else None
+    other_listed = set()
+    for (prefix, org, acct, region, rest, backfill) in list(chains):
+        if (regions and region not in regions) or (trail_name and rest.rsplit('_', 1)[0] != trail_name):
+            for k in chains.pop((prefix, org, acct, region, rest, backfill)):
+                d = read_digest(files[k])[1] if os.path.isfile(files[k]) else None
+                if d is not None:
+                    other_listed.update((lf['s3Bucket'], lf['s3Object']) for lf in d['logFiles'])
+    checked = None
+    if regions or trail_name:
+        checked = {f"{p}AWSLogs/{o + '/' if o else ''}{a}/CloudTrail/{r}" for (p, o, a, r, _, _) in chains}
 
     for (prefix, org, acct, region, rest, backfill), on_disk in chains.items():
         on_disk.sort(key=ts_key)
@@ -309,6 +356,7 @@ def check_vector(vdir):
                 path = resolve(broot, cur)
             except Unsafe:
                 digests.append((uri(cur), 'invalid', 'unsafe_path'))
+                unreadable.setdefault(scope, []).append(ts_time(ts_key(cur)))
                 cur, successor = older_than(ts_key(cur)), None   # the link's key must still say its timestamp
                 continue
             if not os.path.isfile(path):
@@ -326,6 +374,8 @@ def check_vector(vdir):
                 continue
             inflated, d = read_digest(path)
             verdict = None if d is not None else ('invalid', 'invalid_format')
+            if d is None:
+                unreadable.setdefault(scope, []).append(ts_time(ts_key(cur)))
             side = None
             if os.path.isfile(path + '.metadata.json'):
                 side = json.load(open(path + '.metadata.json'))['Metadata']
@@ -394,10 +444,12 @@ def check_vector(vdir):
                 path = resolve(broot, k)
             except Unsafe:
                 digests.append((uri(k), 'invalid', 'unsafe_path'))
+                unreadable.setdefault(scope, []).append(ts_time(ts_key(k)))
                 continue
             inflated, d = read_digest(path)
             if d is None:
                 digests.append((uri(k), 'invalid', 'invalid_format'))
+                unreadable.setdefault(scope, []).append(ts_time(ts_key(k)))
                 continue
             parsed(d)
             if hashlib.sha256(inflated).hexdigest() in owners:
@@ -426,38 +478,94 @@ def check_vector(vdir):
                                                                              timezone.utc))),
                                 'missing', 'not_found'))
 
-    # coverage: files of each walked log folder, in its span, that no readable digest lists
-    for scope, (start, end) in spans.items():
-        acct, region = scope.split('/')[-3], scope.split('/')[-1]
-        name_re = re.compile(rf'^{acct}_CloudTrail_{region}_(\d{{8}}T\d{{4}}Z)_')
-        day_start = start.replace(hour=0, minute=0, second=0)
-        for k in sorted(files):
-            if not k.startswith(scope + '/') or k.endswith('.metadata.json') or (bucket_name, k) in listed:
-                continue
-            m = name_re.match(k.rsplit('/', 1)[-1])
-            t = datetime.strptime(m[1], '%Y%m%dT%H%MZ').replace(tzinfo=timezone.utc) if m else None
-            if t is not None:
-                if not (t >= start and (t - end).total_seconds() <= -59):
-                    continue
-            else:
-                try:
-                    day = datetime.strptime('/'.join(k.split('/')[-4:-1]), '%Y/%m/%d').replace(tzinfo=timezone.utc)
-                except ValueError:
-                    day = None
-                if day is not None and not (day_start <= day <= end):
-                    continue
-            during = t is not None and any(g[0] == scope and g[2] < t < g[3] for g in gaps)
-            logs.append((uri(k), 'unreferenced', 'delivered_during_gap' if during else 'not_in_any_digest', None))
+    # coverage: every entry of every log region folder, in the span of its folder's readable digests (or of all of
+    # them, for a folder no chain covers), that no readable digest lists
+    chain_scopes = {f"{p}AWSLogs/{o + '/' if o else ''}{a}/CloudTrail/{r}" for (p, o, a, r, _, _) in chains}
+    run = (min(a for a, _ in spans.values()), max(b for _, b in spans.values())) if spans else None
+    for k in sorted(files, key=os.fsencode):
+        m = TREE_RE.match(k)
+        if not m or m['kind'] != 'CloudTrail' or m['rest'] is None:
+            continue
+        scope = m['scope']
+        if checked is not None and scope not in checked:
+            continue
+        start, end = spans.get(scope, run)
+        acct, region = m['acct'], m['region']
+        name = k.rsplit('/', 1)[-1]
+        nm = re.match(rf'^{acct}_CloudTrail_{re.escape(region)}_(\d{{8}}T\d{{4}}Z)', name)
+        t = None
+        if nm and name.endswith('.json.gz'):
+            try:
+                t = datetime.strptime(nm[1], '%Y%m%dT%H%MZ').replace(tzinfo=timezone.utc)
+            except ValueError:
+                t = None
+        dm = re.match(r'^(\d{4})/(\d\d)/(\d\d)$', '/'.join(k.split('/')[-4:-1]))
+        try:
+            day = datetime(int(dm[1]), int(dm[2]), int(dm[3]), tzinfo=timezone.utc) if dm else None
+        except ValueError:
+            day = None
+        disagree = t is not None and day is not None and t.date() != day.date()
+        by_name = t is not None and t >= start and (t - end).total_seconds() <= -59
+        by_day = day is not None and start.replace(hour=0, minute=0, second=0) <= day <= end
+        if t is None:
+            inside = by_day if day is not None else True
+        else:
+            inside = (by_name or by_day) if disagree else by_name
+        if not inside or (bucket_name, k) in listed or (bucket_name, k) in other_listed:
+            continue
+        try:
+            os.fsencode(k).decode('utf-8')
+            utf8 = True
+        except UnicodeDecodeError:
+            utf8 = False
+        if t is None or not utf8:
+            reason = 'unrecognized_name'
+        elif disagree:
+            reason = 'date_mismatch'
+        elif scope not in chain_scopes:
+            reason = 'no_digest_chain'
+        elif any(g[0] == scope and g[2] < t < g[3] for g in gaps):
+            reason = 'delivered_during_gap'
+        elif any(0 <= (e - t).total_seconds() <= 3900 for e in unreadable.get(scope, [])):
+            reason = 'digest_unreadable'
+        else:
+            reason = 'not_in_any_digest'
+        logs.append((uri(shown(k)), 'unverified' if reason == 'digest_unreadable' else 'unreferenced', reason, None))
 
+    # objects: in a CloudTrail tree, neither a digest, a sidecar beside one, nor in a log region folder
+    objects = []
+    for k in sorted(files, key=os.fsencode):
+        m = TREE_RE.match(k)
+        if not m:
+            continue
+        if m['kind'] == 'CloudTrail-Digest':
+            if DIGEST_RE.match(k):
+                continue
+            if k.endswith('.metadata.json') and DIGEST_RE.match(k[:-14]):
+                if k[:-14] not in files:
+                    objects.append((uri(shown(k)), 'invalid', 'orphan_sidecar'))
+                continue
+            objects.append((uri(shown(k)), 'invalid', 'unexpected_object'))
+        elif m['rest'] is None:
+            objects.append((uri(shown(k)), 'invalid', 'unexpected_object'))
+
+    # gaps are explained only from logs proven here: listed by a valid digest, hash matched
+    valid_uris = {u for u, st, _, _ in logs if st == 'valid'}
+    proven = {k: p for k, p in files.items() if uri(k) in valid_uris}
     got_d = sorted([{'s3Uri': u, 'status': s, 'reason': r} for u, s, r in digests], key=lambda e: e['s3Uri'])
     got_l = [{'s3Uri': u, 'status': s, 'reason': r, 'note': n}
              for u, s, r, n in sorted(logs, key=lambda e: (e[0], e[1], e[2] or '', e[3] or ''))]
     got_g = [{'start': iso(a), 'end': iso(b),
-              'explanations': explanations(files, scope, {rest.rsplit('_', 1)[0]}, a, b)}
+              'explanations': explanations(proven, scope, {rest.rsplit('_', 1)[0]}, a, b)}
              for scope, rest, a, b in sorted(gaps, key=lambda g: g[2])]
-    exit_code = 0 if all(e['status'] == 'valid' for e in got_d) and all(
+    got_o = sorted([{'s3Uri': u, 'status': st, 'reason': r} for u, st, r in objects], key=lambda e: e['s3Uri'])
+    if got_o != exp.get('objects', []):
+        problems_objects = [('objects', got_o, exp.get('objects', []))]
+    else:
+        problems_objects = []
+    exit_code = 0 if not got_o and all(e['status'] == 'valid' for e in got_d) and all(
         e['status'] == 'valid' or (e['reason'] == 'delivered_during_gap' and not strict) for e in got_l) else 1
-    problems = []
+    problems = problems_objects
     if len({e['s3Uri'] for e in got_d}) != len(got_d):
         problems.append(('digests reported twice', got_d, exp['digests']))
     if got_d != exp['digests']:

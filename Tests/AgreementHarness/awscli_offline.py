@@ -190,7 +190,7 @@ class Vector:
                 if not os.path.isfile(path) or name.endswith(SIDE_CAR_SUFFIX):
                     continue
                 keys.append(os.path.relpath(path, self.bucket_dir).replace(os.sep, "/"))
-        keys.sort(key=lambda key: key.encode("utf-8"))  # S3 lists in UTF-8 byte order
+        keys.sort(key=os.fsencode)  # S3 lists in byte order; a name that is not UTF-8 keeps its bytes
         return keys
 
     def read_object(self, key):

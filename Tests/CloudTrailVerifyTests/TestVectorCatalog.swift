@@ -106,6 +106,8 @@ struct ExpectedVector: Decodable, Sendable {
     var digests: [Entry]
     var logFiles: [Entry]
     var gaps: [Gap]
+    /// Objects that are neither digests nor log files (absent in older files: none).
+    var objects: [Entry]?
     var awsCli: AWSCLI
 }
 
@@ -122,6 +124,9 @@ extension ValidationReport {
         logFiles.map { [$0.s3Uri, $0.status.rawValue, $0.reason?.rawValue ?? "-", $0.note?.rawValue ?? "-"].joined(separator: " | ") }.sorted()
     }
     var gapLines: [String] { gaps.map { "\($0.start) → \($0.end)" }.sorted() }
+    var objectLines: [String] {
+        objects.map { [$0.s3Uri, $0.status.rawValue, $0.reason.rawValue, "-"].joined(separator: " | ") }.sorted()
+    }
     /// Each gap with who did what to cause it, as far as the logs tell.
     var explanationLines: [String] {
         gaps.map { gap in
@@ -148,4 +153,5 @@ extension ExpectedVector {
     var digestLines: [String] { digests.map(\.line).sorted() }
     var logFileLines: [String] { logFiles.map(\.line).sorted() }
     var gapLines: [String] { gaps.map { "\($0.start) → \($0.end)" }.sorted() }
+    var objectLines: [String] { (objects ?? []).map(\.line).sorted() }
 }

@@ -70,6 +70,7 @@ struct ValidateTests {
         var exitCode: Int
         var digests: [Entry]
         var logFiles: [Entry]
+        var objects: [Entry]?
     }
 
     @Test("the binary's exit code and JSON report match expected.json", arguments: Binary.vectorNames)
@@ -85,6 +86,9 @@ struct ValidateTests {
         let oursLogs = report.logFiles.map { "\($0.s3Uri) \($0.status.rawValue) \($0.reason?.rawValue ?? "-")" }.sorted()
         let theirsLogs = expected.logFiles.map { "\($0.s3Uri) \($0.status) \($0.reason ?? "-")" }.sorted()
         #expect(oursLogs == theirsLogs)
+        let oursObjects = report.objects.map { "\($0.s3Uri) \($0.status.rawValue) \($0.reason.rawValue)" }.sorted()
+        let theirsObjects = (expected.objects ?? []).map { "\($0.s3Uri) \($0.status) \($0.reason ?? "-")" }.sorted()
+        #expect(oursObjects == theirsObjects)
     }
 
     @Test("text output puts every problem on standard error and the summary on standard output", arguments: Binary.vectorNames)
@@ -95,7 +99,7 @@ struct ValidateTests {
         #expect(result.status == Int32(expected.exitCode))
         #expect(result.standardOutput.hasPrefix("Validating log files for trail arn:aws:cloudtrail:"))
         #expect(result.standardOutput.contains("Results requested for "))
-        let problems = (expected.digests + expected.logFiles).filter { $0.status != "valid" }
+        let problems = (expected.digests + expected.logFiles + (expected.objects ?? [])).filter { $0.status != "valid" }
         for problem in problems {
             let verdict = ["unverified": "UNVERIFIED:", "unreferenced": "UNREFERENCED:"][problem.status] ?? "INVALID:"
             #expect(result.standardError.contains("\t\(problem.s3Uri)\t\(verdict)"), "\(name): no line for \(problem.s3Uri)")

@@ -233,7 +233,7 @@ struct ValidateTests {
         #expect(options.checkpointFile == "cp.json")
         #expect(options.incremental && options.strict)
         #expect(!options.checkCoverage && !options.explainGaps && !options.readAhead)
-        #expect(command.quiet)
+        #expect(command.report.quiet)
         // The defaults: every check on, nothing strict.
         let plain = try Validate.parse(["root", "--public-keys", "keys"]).makeOptions()
         #expect(plain.checkCoverage && plain.explainGaps && plain.readAhead && !plain.strict && !plain.incremental)

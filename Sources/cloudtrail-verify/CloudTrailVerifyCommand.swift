@@ -39,7 +39,9 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
                 Foundation.exit(0)
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            StandardStreams.error("cloudtrail-verify: \(message) (see 'cloudtrail-verify validate --help')\n")
+            let subcommand = CommandLine.arguments.dropFirst().first == SignaturesNeededCommand.configuration.commandName
+                ? SignaturesNeededCommand.configuration.commandName! : "validate"
+            StandardStreams.error("cloudtrail-verify: \(message) (see 'cloudtrail-verify \(subcommand) --help')\n")
             Foundation.exit(2)
         }
     }

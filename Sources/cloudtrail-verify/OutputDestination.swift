@@ -13,6 +13,8 @@ import Foundation
 /// pipe) is kept with the system's reason and reported by ``commit()`` instead of trapping.
 final class OutputDestination {
     private let finalPath: String?
+    /// What `--output` said, for messages; `nil` for the standard streams.
+    private let givenPath: String?
     /// `nil` once renamed into place: nothing is left to clean up.
     private var temporaryPath: String?
     /// The file or device written to; `nil` for the standard streams.
@@ -21,6 +23,7 @@ final class OutputDestination {
     private var failure: String?
 
     init(path: String?) throws(CloudTrailVerifyError) {
+        givenPath = path == "-" ? nil : path
         guard let path, path != "-" else {
             finalPath = nil
             temporaryPath = nil
@@ -95,7 +98,7 @@ final class OutputDestination {
 
     /// Moves a finished file into place, or says why the report could not be written.
     func commit() throws(CloudTrailVerifyError) {
-        let shownPath = finalPath ?? (descriptor == nil ? "standard output" : nil)
+        let shownPath = givenPath ?? "standard output"
         if let failure {
             throw CloudTrailVerifyError(.outputFailed, "cannot write the report: \(failure)", path: shownPath)
         }

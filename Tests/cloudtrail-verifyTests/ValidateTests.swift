@@ -216,6 +216,28 @@ struct ValidateTests {
         #expect(version.standardOutput.contains(CloudTrailVerifyVersion.current))
     }
 
+    @Test("the completion scripts complete folders for ROOT and files for keys and --output", arguments: ["bash", "zsh", "fish"])
+    func completionScripts(shell: String) throws {
+        let result = try Binary.run(["--generate-completion-script", shell])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("signatures-needed"))
+        #expect(result.standardOutput.contains("public-keys") && result.standardOutput.contains("output"))
+        if shell == "bash" {
+            #expect(result.standardOutput.contains("""
+                '-k'|'--public-keys')
+                        __cloudtrail-verify_add_completions -f
+                """))
+            #expect(result.standardOutput.contains("""
+                '-o'|'--output')
+                        __cloudtrail-verify_add_completions -f
+                """))
+            #expect(result.standardOutput.contains("""
+                1)
+                        __cloudtrail-verify_add_completions -d
+                """))
+        }
+    }
+
     @Test("short flags are the long ones", arguments: [
         (["-k", "keys", "-o", "report.txt", "-j", "2", "-q", "-v"], true),
         (["--public-keys", "keys", "--output", "report.txt", "--jobs", "2", "--quiet", "--verbose"], true),

@@ -21,7 +21,8 @@
 # fails is skipped, the rest go on, and the run ends with a summary of what is missing and exit status 1.
 # Re-running is safe and cheap: `aws s3 sync` downloads only what changed, and only new chain ends are asked for.
 # Files are written under a temporary name first, then renamed. The sync never deletes local files.
-# --quiet hides the sync's own progress. FETCH_JOBS (default 8) sets how many head-object calls run at once.
+# --quiet hides the sync's own progress. FETCH_JOBS (default 8) sets how many head-object calls run at once,
+# FETCH_RETRY_DELAY (default 1) the seconds of the first wait between tries.
 set -euo pipefail
 
 name="$(basename "$0")"
@@ -51,7 +52,7 @@ while [ $# -gt 0 ]; do
         --regions)  [ $# -ge 2 ] || usage; regions_arg="$2"; shift 2 ;;
         --profile)  [ $# -ge 2 ] || usage; profile="$2"; shift 2 ;;
         -q|--quiet) quiet=1; shift ;;
-        -h|--help)  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help)  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         -*)         echo "$name: unknown option $1" >&2; usage ;;
         *)
             if [ -z "$bucket" ]; then bucket="$1"
@@ -66,8 +67,11 @@ done
 command -v aws >/dev/null 2>&1 || { echo "$name: the AWS CLI (aws) is not on PATH" >&2; exit 1; }
 
 bucket="${bucket#s3://}"
-bucket="${bucket%%/*}"
-[ -n "$bucket" ] || usage
+while [ "${bucket%/}" != "$bucket" ]; do bucket="${bucket%/}"; done
+case "$bucket" in
+    '') usage ;;
+    */*) echo "$name: BUCKET is a bucket name; give the prefix with --prefix (found $(quote "$bucket"))" >&2; exit 2 ;;
+esac
 # The prefix without leading or trailing slashes ("audit/prod/" -> "audit/prod").
 while [ "${prefix#/}" != "$prefix" ]; do prefix="${prefix#/}"; done
 while [ "${prefix%/}" != "$prefix" ]; do prefix="${prefix%/}"; done
@@ -126,11 +130,13 @@ if [ -n "$verifier" ]; then
     needed_args=(signatures-needed "$dest" --null)
     if [ -n "$prefix" ]; then needed_args+=(--s3-prefix "$prefix"); fi
     if ! "$verifier" "${needed_args[@]}" > "$work/needed"; then
-        echo "$name: $(quote "$verifier") signatures-needed failed (see above)" >&2
-        exit 1
+        echo "$name: $(quote "$verifier") signatures-needed failed (see above); asking for every digest without a sidecar" >&2
+        verifier=""
     fi
 else
     echo "==> [2/3] cloudtrail-verify is not on PATH (nor \$CLOUDTRAIL_VERIFY): asking for every digest without a sidecar" >&2
+fi
+if [ -z "$verifier" ]; then
     while IFS= read -r -d '' path; do
         printf '%s\0' "${path#"$dest"/}"
     done < "$work/digests" > "$work/needed"

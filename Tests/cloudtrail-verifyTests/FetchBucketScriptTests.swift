@@ -166,6 +166,29 @@ struct FetchBucketScriptTests {
         #expect(keys.standardError.contains("MISSING: the public keys of us-east-1"))
     }
 
+    @Test("a failed sync does not stop the rest, and is named in the summary")
+    func failedSync() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.run([Self.bucketName, "copy", "--quiet"], vector: "clean-multi-day").status == 0)
+        _ = try sandbox.takeCalls()
+        let result = try sandbox.run([Self.bucketName, "copy", "--quiet"], vector: "clean-multi-day", fail: "sync:always")
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("MISSING: aws s3 sync s3://\(Self.bucketName) failed"))
+        let calls = try sandbox.takeCalls()
+        #expect(Self.count(calls, "cloudtrail", "list-public-keys") == 1)
+        #expect(Self.count(calls, "s3api", "head-object") == 0)
+    }
+
+    @Test("bad invocations exit 2 before any call", arguments: [
+        ["s3://\(bucketName)/AWSLogs", "copy"], ["only-bucket"], [bucketName, "copy", "--nonsense"], [bucketName, "/"],
+    ])
+    func badInvocation(arguments: [String]) throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.run(arguments, vector: "clean-multi-day")
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(try sandbox.takeCalls().isEmpty)
+    }
+
     @Test("DEST '.' is the current folder, and the keys go beside it")
     func destinationDot() throws {
         let sandbox = try Sandbox()

@@ -13,7 +13,7 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
         abstract: "Prove, offline, that a downloaded copy of a CloudTrail bucket is complete and untouched.",
         discussion: "Exit status: 0 everything in range is valid, 1 something is invalid, missing or unverified, 2 could not run.",
         version: CloudTrailVerifyVersion.current,
-        subcommands: [Validate.self],
+        subcommands: [Validate.self, SignaturesNeededCommand.self],
         defaultSubcommand: Validate.self
     )
 
@@ -39,7 +39,9 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
                 Foundation.exit(0)
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            StandardStreams.error("cloudtrail-verify: \(message) (see 'cloudtrail-verify validate --help')\n")
+            let subcommand = CommandLine.arguments.dropFirst().first == SignaturesNeededCommand.configuration.commandName
+                ? SignaturesNeededCommand.configuration.commandName! : "validate"
+            StandardStreams.error("cloudtrail-verify: \(message) (see 'cloudtrail-verify \(subcommand) --help')\n")
             Foundation.exit(2)
         }
     }

@@ -206,9 +206,87 @@ struct ValidateTests {
         let help = try Binary.run(["validate", "--help"])
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("--public-keys"))
+        // Grouped as the README's tables are, with value names and the exit codes.
+        let groups = ["WHAT TO VALIDATE:", "WHAT TO EXPECT, AND WHAT TO REMEMBER BETWEEN RUNS:", "HOW STRICT, AND HOW MUCH WORK:", "OUTPUT:"]
+        let positions = groups.compactMap { help.standardOutput.range(of: $0)?.lowerBound }
+        #expect(positions.count == groups.count && positions == positions.sorted(), "\(help.standardOutput)")
+        for valueName in ["--start-time <time>", "--trail-status <file>", "-j, --jobs <n>", "--bucket-root <name=dir>", "-o, --output <file>",
+                          "-k, --public-keys <[region=]path>", "-q, --quiet", "-v, --verbose"] {
+            #expect(help.standardOutput.contains(valueName), "\(valueName)")
+        }
+        #expect(help.standardOutput.contains("Exit status: 0"))
         let version = try Binary.run(["--version"])
         #expect(version.status == 0)
         #expect(version.standardOutput.contains(CloudTrailVerifyVersion.current))
+    }
+
+    @Test("the completion scripts complete folders for ROOT and files for keys and --output", arguments: ["bash", "zsh", "fish"])
+    func completionScripts(shell: String) throws {
+        let result = try Binary.run(["--generate-completion-script", shell])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("signatures-needed"))
+        #expect(result.standardOutput.contains("public-keys") && result.standardOutput.contains("output"))
+        if shell == "bash" {
+            #expect(result.standardOutput.contains("""
+                '-k'|'--public-keys')
+                        __cloudtrail-verify_add_completions -f
+                """))
+            #expect(result.standardOutput.contains("""
+                '-o'|'--output')
+                        __cloudtrail-verify_add_completions -f
+                """))
+            #expect(result.standardOutput.contains("""
+                1)
+                        __cloudtrail-verify_add_completions -d
+                """))
+        }
+    }
+
+    @Test("short flags are the long ones", arguments: [
+        (["-k", "keys", "-o", "report.txt", "-j", "2", "-q", "-v"], true),
+        (["--public-keys", "keys", "--output", "report.txt", "--jobs", "2", "--quiet", "--verbose"], true),
+    ])
+    func shortFlags(arguments: [String], _: Bool) throws {
+        let command = try Validate.parse(["root"] + arguments)
+        #expect(command.scope.publicKeys == ["keys"])
+        #expect(command.report.output == "report.txt")
+        #expect(command.strictness.jobs == 2)
+        #expect(command.report.quiet && command.report.verbose)
+    }
+
+    @Test("--output - writes the report to standard output")
+    func outputDash() throws {
+        let folder = Binary.vectors.appendingPathComponent("tampered-log")
+        let result = try Binary.run(["validate", "bucket", "-k", "keys", "--format", "json", "-o", "-"], in: folder)
+        #expect(result.status == 1)
+        let report = try JSONDecoder().decode(ValidationReport.self, from: Data(result.standardOutput.utf8))
+        #expect(report.summary.logFiles.invalid == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("-").path))
+    }
+
+    @Test("a report that cannot be written exits 2 with the system's reason", arguments: [
+        ("/dev/full", "No space left on device"),
+        ("/nonexistent-folder-for-cloudtrail-verify/report.json", "No such file or directory"),
+        ("/", "it is a folder"),
+    ])
+    func outputErrorsSayWhy(target: String, reason: String) throws {
+        if target == "/dev/full", !FileManager.default.fileExists(atPath: target) { return }  // Linux only
+        let folder = Binary.vectors.appendingPathComponent("clean-multi-day")
+        let result = try Binary.run(["validate", "bucket", "-k", "keys", "--format", "json", "-o", target], in: folder)
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError.contains(reason), "\(result.standardError)")
+        #expect(result.standardError.contains(target))
+    }
+
+    @Test("--is-organization-trail is accepted and only adds a note")
+    func organizationTrailFlag() throws {
+        let folder = Binary.vectors.appendingPathComponent("org-trail")
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: folder.appendingPathComponent("expected.json")))
+        let plain = try Binary.run(["validate", "bucket"] + expected.arguments, in: folder)
+        let flagged = try Binary.run(["validate", "bucket", "--is-organization-trail"] + expected.arguments, in: folder)
+        #expect(flagged.status == plain.status)
+        #expect(flagged.standardOutput == plain.standardOutput)
+        #expect(flagged.standardError == Validate.organizationTrailNote + plain.standardError)
     }
 
     @Test("command-line options become the library's options")
@@ -237,7 +315,7 @@ struct ValidateTests {
         #expect(options.checkpointFile == "cp.json")
         #expect(options.incremental && options.strict)
         #expect(!options.checkCoverage && !options.explainGaps && !options.readAhead)
-        #expect(command.quiet)
+        #expect(command.report.quiet)
         // The defaults: every check on, nothing strict.
         let plain = try Validate.parse(["root", "--public-keys", "keys"]).makeOptions()
         #expect(plain.checkCoverage && plain.explainGaps && plain.readAhead && !plain.strict && !plain.incremental)

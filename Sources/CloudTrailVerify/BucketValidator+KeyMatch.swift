@@ -36,7 +36,9 @@ extension BucketValidator {
             }
             if !matched {
                 search: for identity in byRegion[region]!.sorted() {
-                    for file in try inventory.files(of: identity).reversed() where window.admits(keyTimestamp: file.timestampCode) {
+                    let tried = inventory.chains[identity]?.newestAdmitted
+                    for file in try inventory.files(of: identity).reversed()
+                    where window.admits(keyTimestamp: file.timestampCode) && file != tried {
                         if matches(file) {
                             matched = true
                             break search

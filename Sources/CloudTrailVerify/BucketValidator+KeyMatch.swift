@@ -62,7 +62,13 @@ extension BucketValidator {
                 : "valid \(key.validityStart.map(CloudTrailTime.display) ?? "-") to \(key.validityEnd.map(CloudTrailTime.display) ?? "-")"
             return "\(key.sourcePath) (\(key.region ?? "any region"): \(key.fingerprint), \(window))"
         }.joined(separator: "; ")
+        // A fingerprint loaded for another region points at misnamed key files.
+        let elsewhere = asked.compactMap { fingerprint -> String? in
+            let regions = Set(keys.keys.filter { $0.answers(to: fingerprint) }.compactMap(\.region)).sorted()
+            return regions.isEmpty ? nil : "\(fingerprint) is loaded for \(regions.joined(separator: ", "))"
+        }
+        let misnamed = elsewhere.isEmpty ? "" : " (\(elsewhere.joined(separator: "; ")): is each key file named after the region it was listed from?)"
         let startDay = oldest.map { String(CloudTrailTime.display($0).prefix(10)) } ?? "START"
-        return "no public key loaded can check any digest of region \(region): its \(read) digest\(read == 1 ? "" : "s") in range name the key fingerprint\(asked.count == 1 ? "" : "s") \(shownAsked); keys loaded: \(loaded). The keys are likely of another region or another time: run aws cloudtrail list-public-keys --region \(region) --start-time \(startDay)T00:00:00Z > keys/\(region).json"
+        return "no public key loaded can check any digest of region \(region): its \(read) digest\(read == 1 ? "" : "s") in range name the key fingerprint\(asked.count == 1 ? "" : "s") \(shownAsked); keys loaded: \(loaded)\(misnamed). The keys are likely of another region or another time: run aws cloudtrail list-public-keys --region \(region) --start-time \(startDay)T00:00:00Z > keys/\(region).json"
     }
 }

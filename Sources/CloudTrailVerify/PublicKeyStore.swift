@@ -138,7 +138,8 @@ public struct PublicKeyStore: Sendable {
     }
 
     /// Parses the bytes of one key file of any accepted kind: list-public-keys JSON, PEM, or DER.
-    static func keys(fromFileBytes bytes: [UInt8], path: String, region: String?) throws(CloudTrailVerifyError) -> [PublicKey] {
+    static func keys(fromFileBytes raw: [UInt8], path: String, region: String?) throws(CloudTrailVerifyError) -> [PublicKey] {
+        let bytes = Self.withoutByteOrderMark(raw)
         let firstNonSpace = bytes.first { !Self.isSpace($0) }
         let loaded: [PublicKey]
         if bytes.isEmpty || firstNonSpace == nil {
@@ -154,6 +155,19 @@ public struct PublicKeyStore: Sendable {
             throw CloudTrailVerifyError(.malformedKeyFile, "public key file holds no keys", path: path)
         }
         return loaded
+    }
+
+    /// Text saved with a byte order mark, as Windows PowerShell's `>` writes it (UTF-16) or
+    /// `Out-File -Encoding utf8` (UTF-8), as UTF-8 without it; any other bytes unchanged.
+    static func withoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(bytes.dropFirst(3)) }
+        let littleEndian = bytes.starts(with: [0xFF, 0xFE])
+        guard littleEndian || bytes.starts(with: [0xFE, 0xFF]), bytes.count % 2 == 0 else { return bytes }
+        let units = stride(from: 2, to: bytes.count, by: 2).map { index in
+            littleEndian ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8 : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
+        }
+        // An unpaired surrogate becomes U+FFFD, which no key file's JSON accepts where it matters.
+        return Array(String(decoding: units, as: UTF16.self).utf8)
     }
 
     static func isSpace(_ byte: UInt8) -> Bool {

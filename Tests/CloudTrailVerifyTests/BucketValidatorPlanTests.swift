@@ -136,6 +136,17 @@ struct BucketValidatorPlanTests {
         #expect(message.hasSuffix("aws cloudtrail list-public-keys --region us-east-1 --start-time 2025-03-01T00:00:00Z > keys/us-east-1.json"))
     }
 
+    @Test("key files named after each other's regions: exit 2, and the line says where the fingerprint is loaded")
+    func swappedKeyFiles() async throws {
+        let otherKeys = TestSupport.vector("key-other-region") + "/keys/us-west-2.json"
+        let error = await Self.runError(ValidationOptions(root: TestSupport.Clean.bucket, publicKeys: [
+            PublicKeySource(path: otherKeys, region: "us-east-1"), PublicKeySource(path: TestSupport.Clean.keyFile, region: "us-west-2"),
+        ]))
+        #expect(error?.code == .keysMatchNoDigest)
+        #expect(error?.message.contains("(\(TestSupport.Clean.fingerprint) is loaded for us-west-2: is each key file named after the region it was listed from?)") == true,
+                "\(error?.description ?? "")")
+    }
+
     @Test("the right key with a validity window of another time checks no digest: exit 2")
     func keysOfAnotherTime() async throws {
         try await TestSupport.withTemporaryDirectory { folder in

@@ -533,6 +533,23 @@ struct PublicKeyStoreTests {
         }
     }
 
+    @Test("a key file saved with a byte order mark (UTF-8, or UTF-16 as Windows PowerShell's > writes it) is read")
+    func byteOrderMarks() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let text = String(decoding: try TestSupport.bytes(atPath: TestSupport.Clean.keyFile), as: UTF8.self)
+            let variants: [String: [UInt8]] = [
+                "utf8": [0xEF, 0xBB, 0xBF] + Array(text.utf8),
+                "utf16le": [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+                "utf16be": [0xFE, 0xFF] + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] },
+            ]
+            for (name, bytes) in variants {
+                try TestSupport.write(bytes, to: dir + "/\(name).json")
+                let store = try PublicKeyStore(sources: [PublicKeySource(path: dir + "/\(name).json", region: "us-east-1")])
+                #expect(store.keys.map(\.fingerprint) == [TestSupport.Clean.fingerprint], "\(name)")
+            }
+        }
+    }
+
     @Test("a field named twice in different letter case is refused: which one counts would be a guess")
     func caseVariantsTwice() throws {
         try TestSupport.withTemporaryDirectory { (dir: String) throws in

@@ -110,12 +110,15 @@ extension BucketValidator {
     /// when ROOT's own path ends with the prefix's folders; else say the prefix is missing.
     static func insideMessage(root: String, prefix: String) -> String {
         let prefixParts = prefix.split(separator: "/").map(String.init)
-        let absolute = BucketRoots.realPath(root) ?? root
-        let rootParts = absolute.split(separator: "/").map(String.init)
-        if rootParts.count >= prefixParts.count,
-           rootParts.suffix(prefixParts.count).elementsEqual(prefixParts, by: { $0.utf8.elementsEqual($1.utf8) }) {
-            let folder = "/" + rootParts.dropLast(prefixParts.count).joined(separator: "/")
-            return "ROOT is a folder inside the bucket copy (the digests' own digestS3Object begins with \(prefix)): pass \(folder) as ROOT"
+        // ROOT as given (made absolute), then with its links resolved: either may end with the prefix's folders.
+        let given = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+        for absolute in [(given as NSString).standardizingPath, BucketRoots.realPath(root)].compactMap({ $0 }) {
+            let rootParts = absolute.split(separator: "/").map(String.init)
+            if rootParts.count >= prefixParts.count,
+               rootParts.suffix(prefixParts.count).elementsEqual(prefixParts, by: { $0.utf8.elementsEqual($1.utf8) }) {
+                let folder = "/" + rootParts.dropLast(prefixParts.count).joined(separator: "/")
+                return "ROOT is a folder inside the bucket copy (the digests' own digestS3Object begins with \(prefix)): pass \(folder) as ROOT"
+            }
         }
         return "ROOT holds the objects below the key prefix \(prefix) without that prefix's folders (the digests' own digestS3Object begins with \(prefix)): move them to DIR/\(prefix) and pass DIR as ROOT"
     }

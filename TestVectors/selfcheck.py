@@ -183,7 +183,7 @@ def _field(obj, name):
 
 def load_keys(vdir):
     """region -> fingerprint -> (key, start, end). A Value may be PKCS#1 or SubjectPublicKeyInfo DER; its key answers
-    to the MD5 of the bytes given and to the MD5 of its PKCS#1 form."""
+    to the MD5 of the bytes given and to the MD5 of its PKCS#1 and SubjectPublicKeyInfo forms."""
     keys = {}
     for name in os.listdir(os.path.join(vdir, 'keys')):
         region = name[:-5]
@@ -196,8 +196,10 @@ def load_keys(vdir):
                 except ValueError:
                     pub = serialization.load_der_public_key(der)
                 pkcs1 = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+                spki = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
                 entry = (pub, parse_time(_field(k, 'ValidityStartTime')), parse_time(_field(k, 'ValidityEndTime')))
-                for fingerprint in {hashlib.md5(der).hexdigest(), hashlib.md5(pkcs1).hexdigest()}:
+                for fingerprint in {hashlib.md5(der).hexdigest(), hashlib.md5(pkcs1).hexdigest(),
+                                    hashlib.md5(spki).hexdigest()}:
                     keys.setdefault(region, {})[fingerprint] = entry
     return keys
 

@@ -7,10 +7,10 @@ public struct PublicKey: Sendable, Hashable {
     /// SubjectPublicKeyInfo), computed here (never taken on trust from the key file). For a
     /// PEM or DER file it is the MD5 of ``derPKCS1``, the form ListPublicKeys serves.
     public var fingerprint: String
-    /// Every fingerprint a digest may name this key by: ``fingerprint`` and the MD5 of
-    /// ``derPKCS1``. They differ only for a key given as SubjectPublicKeyInfo: AWS's own
-    /// user-guide sample fingerprints such a key by its SPKI bytes, but it is the key, not
-    /// its wrapping, that signs, so a digest naming the PKCS#1 form's MD5 is the same key.
+    /// Every fingerprint a digest may name this key by: ``fingerprint`` first, then the MD5 of
+    /// ``derPKCS1`` and of the key's DER SubjectPublicKeyInfo form, when they differ from it.
+    /// ListPublicKeys fingerprints the PKCS#1 form; AWS's own user-guide sample fingerprints a
+    /// key by its SPKI bytes. It is the key, not its wrapping, that signs.
     public var fingerprints: [String]
     /// The region whose digests this key may sign; `nil` when the key file is bound to no
     /// region (by name, folder or `REGION=PATH`): such a key serves every region, and the

@@ -340,8 +340,9 @@ public struct PublicKeyStore: Sendable {
         return try finish(handle: handle, given: der, givenIsPKCS1: true, primaryIsGiven: true, path: path, place: place, region: region)
     }
 
-    /// `given` is the key's bytes as the file holds them. A digest may name the key by their MD5 or by
-    /// the MD5 of its PKCS#1 form (OpenSSL's re-encoding of the inner key, for a SubjectPublicKeyInfo).
+    /// `given` is the key's bytes as the file holds them. A digest may name the key by their MD5, by
+    /// the MD5 of its PKCS#1 form, or by the MD5 of its SubjectPublicKeyInfo form (OpenSSL's canonical
+    /// re-encodings): it is the key, not its wrapping, that signs.
     /// `primaryIsGiven` says which of the two is ``PublicKey/fingerprint``: the given bytes' for a JSON
     /// `Value` (what its `Fingerprint` states), the PKCS#1 form's for a PEM or DER file.
     private static func finish(handle: RSAPublicKeyHandle, given: [UInt8], givenIsPKCS1: Bool, primaryIsGiven: Bool,
@@ -354,7 +355,11 @@ public struct PublicKeyStore: Sendable {
         let ofGiven = PublicKey.fingerprint(ofDER: given)
         let ofPKCS1 = PublicKey.fingerprint(ofDER: pkcs1)
         let primary = primaryIsGiven ? ofGiven : ofPKCS1
-        return PublicKey(fingerprint: primary, fingerprints: ofGiven == ofPKCS1 ? [primary] : [primary, primaryIsGiven ? ofPKCS1 : ofGiven],
+        var fingerprints = [primary]
+        for other in [ofPKCS1, ofGiven, PublicKey.fingerprint(ofDER: handle.subjectPublicKeyInfoDER)] where !fingerprints.contains(other) {
+            fingerprints.append(other)
+        }
+        return PublicKey(fingerprint: primary, fingerprints: fingerprints,
                          region: region, validityStart: nil, validityEnd: nil, derPKCS1: pkcs1, bitCount: handle.bitCount,
                          sourcePath: path, handle: handle)
     }

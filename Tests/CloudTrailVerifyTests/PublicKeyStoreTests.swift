@@ -478,6 +478,9 @@ struct PublicKeyStoreTests {
             let key = try #require(store.keys.first)
             #expect(key.fingerprint == spkiFingerprint)
             #expect(key.fingerprints == [spkiFingerprint, TestSupport.Clean.fingerprint])
+            // And the other way round: the PKCS#1 key ListPublicKeys serves answers to its SPKI form's MD5.
+            let pkcs1Key = try #require(try PublicKeyStore(sources: [PublicKeySource(path: TestSupport.Clean.keyFile)]).keys.first)
+            #expect(pkcs1Key.fingerprints == [TestSupport.Clean.fingerprint, spkiFingerprint])
             #expect(PublicKey.fingerprint(ofDER: key.derPKCS1) == TestSupport.Clean.fingerprint)
             let date = Date(timeIntervalSince1970: 1_740_000_000)
             for named in [spkiFingerprint, TestSupport.Clean.fingerprint] {

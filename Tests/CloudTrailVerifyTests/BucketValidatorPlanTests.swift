@@ -28,11 +28,12 @@ struct BucketValidatorPlanTests {
     // MARK: ROOT above the copy
 
     @Test("ROOT one or more folders above the bucket copy stops the run naming the copy's folder",
-          arguments: ["copy", "a/copy", "a/b/c/copy"])
-    func rootAbove(path: String) async throws {
+          arguments: [("clean-multi-day", "copy"), ("clean-multi-day", "a/copy"), ("clean-multi-day", "a/b/c/copy"),
+                      ("org-trail", "AWSLogs"), ("two-trails", "x/o-a1b2c3d4e5"), ("backfill-digests", "copy")])
+    func rootAbove(vector: String, path: String) async throws {
         try await TestSupport.withTemporaryDirectory { folder in
-            try Self.copy("clean-multi-day", to: folder + "/" + path)
-            let error = await Self.runError(ValidationOptions(root: folder, publicKeys: [PublicKeySource(path: Self.cleanKeys)]))
+            try Self.copy(vector, to: folder + "/" + path)
+            let error = await Self.runError(ValidationOptions(root: folder, publicKeys: [PublicKeySource(path: TestSupport.vector(vector) + "/keys")]))
             #expect(error?.code == .misplacedRoot)
             #expect(error?.message.contains("above the bucket copy") == true)
             #expect(error?.message.contains("at \(folder)/\(path); pass that folder as ROOT") == true, "\(error?.description ?? "")")

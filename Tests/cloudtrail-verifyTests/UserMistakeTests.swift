@@ -11,6 +11,9 @@ struct UserMistakeTests {
         (["validate", "bucket/AWSLogs/111122223333/CloudTrail-Digest/us-east-1", "--public-keys", "keys"], "/clean-multi-day/bucket as ROOT"),
         (["validate", "bucket", "--public-keys", "us-east-1=../key-other-region/keys/us-west-2.json"],
          "aws cloudtrail list-public-keys --region us-east-1 --start-time 2025-03-01T00:00:00Z"),
+        // Only the real AWS key of the AWS CLI's example (2016): the key of another time.
+        (["validate", "bucket", "--public-keys", "us-east-1=../real-world/list-public-keys.json"],
+         "(us-east-1: 7f3f401420072e50a65a141430817ab3, valid 2016-01-18T00:25:02Z to 2016-02-17T00:25:02Z)"),
         (["validate", "bucket", "--public-keys", "keys", "--start-time", "2030-01-01T00:00:00Z"],
          "digests on disk span 2025-03-01T17:09:41Z to 2025-03-02T22:09:58Z"),
     ])

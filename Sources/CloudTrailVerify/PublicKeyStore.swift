@@ -205,6 +205,9 @@ public struct PublicKeyStore: Sendable {
             list = entries
         } else if case .array(let entries) = document {
             list = entries
+        } else if document.members != nil, try member(document, "Value", place: path) != nil {
+            // One key, as `--query 'PublicKeyList[0]'` prints it.
+            list = [document]
         } else {
             throw CloudTrailVerifyError(.malformedKeyFile, "public key JSON has no PublicKeyList", path: path,
                                         expected: "the output of aws cloudtrail list-public-keys")

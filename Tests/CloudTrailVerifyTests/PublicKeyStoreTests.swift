@@ -553,6 +553,17 @@ struct PublicKeyStoreTests {
         }
     }
 
+    @Test("one key object by itself (list-public-keys --query 'PublicKeyList[0]') is read")
+    func singleKeyObject() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            try TestSupport.write(try TestSupport.jsonBytes(try Self.cleanKeyEntry()), to: dir + "/us-east-1.json")
+            let store = try PublicKeyStore(sources: [PublicKeySource(path: dir + "/us-east-1.json")])
+            #expect(store.keys.map(\.fingerprint) == [TestSupport.Clean.fingerprint])
+            try TestSupport.write("{\"NextToken\": \"x\"}", to: dir + "/eu-west-1.json")
+            #expect(Self.loadError([PublicKeySource(path: dir + "/eu-west-1.json")])?.code == .malformedKeyFile)
+        }
+    }
+
     @Test("a field named twice in different letter case is refused: which one counts would be a guess")
     func caseVariantsTwice() throws {
         try TestSupport.withTemporaryDirectory { (dir: String) throws in

@@ -1786,6 +1786,53 @@ REAL_WORLD_KEYS = '\n'.join([
 ]) + '\n'
 
 
+class SpkiKey:
+    """A generator key published the way AWS's user-guide ListPublicKeys sample shows one: its Value is the DER
+    SubjectPublicKeyInfo, and its Fingerprint (which the digests it signs name) is the MD5 of those bytes."""
+
+    def __init__(self, base):
+        self.base = base
+        self.start, self.end = base.start, base.end
+        self.der = base.private.public_key().public_bytes(serialization.Encoding.DER,
+                                                          serialization.PublicFormat.SubjectPublicKeyInfo)
+        self.fingerprint = hashlib.md5(self.der).hexdigest()
+        assert self.fingerprint != base.fingerprint
+
+    def sign(self, data):
+        return self.base.sign(data)
+
+
+def v_key_spki_value():
+    v = Vector('key-spki-value', 'Keys file in the shape of AWS\'s user-guide ListPublicKeys sample: the list is '
+               '"publicKeyList", times are numeric strings; the old key\'s Value is a DER SubjectPublicKeyInfo whose '
+               'Fingerprint is the MD5 of those bytes. Digests 0-2 name the key by that fingerprint, 3-4 by the MD5 '
+               'of its PKCS#1 form (the same key), 5-6 are signed with the new key, given as PKCS#1 with lower-case '
+               'field names and ISO-8601 times with an offset. Everything is valid. The AWS CLI reads a Value only '
+               'as PKCS#1, so it is not run on this vector.', 41)
+    trail = mgmt_trail()
+    old, new = key('us-east-1-rotation-old'), key('us-east-1-rotation-new')
+    spki = SpkiKey(old)
+    c = v.chain(trail, T('2025-03-15T01:09:41Z'), [1, 2, 1, 1, 2, 1, 2], spki, signers={3: old, 4: old, 5: new, 6: new})
+    assert all(k.start <= d.end <= k.end for d in c for k in [d.signer])
+    keys = {'publicKeyList': [
+        {'ValidityStartTime': '%.1f' % spki.start.timestamp(), 'ValidityEndTime': '%.1f' % spki.end.timestamp(),
+         'Value': base64.b64encode(spki.der).decode('ascii'), 'Fingerprint': spki.fingerprint},
+        {'validityStartTime': new.start.astimezone(timezone(timedelta(hours=2))).isoformat(),
+         'validityEndTime': iso(new.end), 'value': base64.b64encode(new.der).decode('ascii'),
+         'fingerprint': new.fingerprint},
+    ]}
+    v.extra_files['keys/us-east-1.json'] = pretty(keys, 4)
+    why = 'the AWS CLI loads a key Value only as PKCS#1 (rsa.PublicKey.load_pkcs1), so this SubjectPublicKeyInfo key stops it'
+    for d in c:
+        v.differ(d.uri, 'valid', 'not_reported', why)
+        for log in d.logs:
+            v.differ(log.uri, 'valid', 'not_reported', why)
+    return v
+
+
+VECTORS.append(v_key_spki_value)
+
+
 def write_real_world(out):
     entry = json.loads(REAL_WORLD_KEYS)['PublicKeyList'][0]
     assert hashlib.md5(base64.b64decode(entry['Value'])).hexdigest() == entry['Fingerprint']

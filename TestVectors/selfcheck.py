@@ -199,20 +199,39 @@ def parse_digest(raw):
 def parse_time(v):
     if isinstance(v, (int, float)):
         return datetime.fromtimestamp(v, timezone.utc)
-    return datetime.fromisoformat(v.replace('Z', '+00:00'))
+    try:
+        return datetime.fromtimestamp(float(v), timezone.utc)   # a key time as a numeric string ("1436317441.0")
+    except ValueError:
+        return datetime.fromisoformat(v.replace('Z', '+00:00'))
+
+
+def _field(obj, name):
+    """A key file's member in any letter case (AWS's user-guide sample writes "publicKeyList")."""
+    found = [value for k, value in obj.items() if k.lower() == name.lower()]
+    assert len(found) <= 1, f'{name} given twice'
+    return found[0] if found else None
 
 
 def load_keys(vdir):
+    """region -> fingerprint -> (key, start, end). A Value may be PKCS#1 or SubjectPublicKeyInfo DER; its key answers
+    to the MD5 of the bytes given and to the MD5 of its PKCS#1 and SubjectPublicKeyInfo forms."""
     keys = {}
     for name in os.listdir(os.path.join(vdir, 'keys')):
         region = name[:-5]
         with open(os.path.join(vdir, 'keys', name)) as f:
-            for k in json.load(f)['PublicKeyList']:
-                der = base64.b64decode(k['Value'])
-                assert hashlib.md5(der).hexdigest() == k['Fingerprint']
-                pub = _load_pkcs1(der)
-                keys.setdefault(region, {})[k['Fingerprint']] = (pub, parse_time(k['ValidityStartTime']),
-                                                                  parse_time(k['ValidityEndTime']))
+            for k in _field(json.load(f), 'PublicKeyList'):
+                der = base64.b64decode(_field(k, 'Value'))
+                assert hashlib.md5(der).hexdigest() == _field(k, 'Fingerprint')
+                try:
+                    pub = _load_pkcs1(der)
+                except ValueError:
+                    pub = serialization.load_der_public_key(der)
+                pkcs1 = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+                spki = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+                entry = (pub, parse_time(_field(k, 'ValidityStartTime')), parse_time(_field(k, 'ValidityEndTime')))
+                for fingerprint in {hashlib.md5(der).hexdigest(), hashlib.md5(pkcs1).hexdigest(),
+                                    hashlib.md5(spki).hexdigest()}:
+                    keys.setdefault(region, {})[fingerprint] = entry
     return keys
 
 

@@ -111,6 +111,8 @@ extension BucketValidator {
         let inventory = try BucketInventory.scan(root: options.root, order: options.listingOrder) {
             window.admits(keyTimestamp: $0)
         }
+        // A misplaced ROOT would otherwise look like tampering or like an empty copy.
+        try Self.checkRootPlacement(root: inventory.root, inventory: inventory)
         let prefix = options.s3Prefix.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.flatMap { $0.isEmpty ? nil : $0 }
         func matchesTrailFile(_ identity: ChainIdentity) -> TrailConfiguration? {
             trails.first { configuration in
@@ -142,11 +144,15 @@ extension BucketValidator {
                                         path: options.root,
                                         found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "))
         }
-        for identity in selected where !keys.regions.contains(identity.region) {
+        for identity in selected where !keys.hasKeys(for: identity.region) {
             throw CloudTrailVerifyError(.noKeysForRegion, "no public keys for region \(identity.region) (chain \(identity.id))",
                                         path: "--public-keys", expected: "a key file for \(identity.region), e.g. keys/\(identity.region).json",
                                         found: keys.regions.isEmpty ? "none" : keys.regions.sorted().joined(separator: ", "))
         }
+        for file in keys.unboundFiles {
+            notices.append("the keys in \(file) are bound to no region (name the file <region>.json, put it in a <region>/ folder, or pass --public-keys REGION=PATH): they may check digests of any region, so the region check is not made for them")
+        }
+        try Self.checkKeysMatch(selected, inventory: inventory, keys: keys, window: window)
         let bucket: String
         let trailBuckets = Set(trails.map(\.bucket))
         if let given = options.bucket {
@@ -220,7 +226,8 @@ extension BucketValidator {
            chains.allSatisfy({ $0.summary.admittedCount == 0 }) {
             throw CloudTrailVerifyError(
                 .noDigestsFound, "no digest file lies in the time window", path: options.root,
-                expected: "digests ending between \(options.window.start.map(CloudTrailTime.display) ?? "the first") and an hour after \(options.window.end.map(CloudTrailTime.display) ?? "the last")")
+                expected: "digests ending between \(options.window.start.map(CloudTrailTime.display) ?? "the first") and an hour after \(options.window.end.map(CloudTrailTime.display) ?? "the last")",
+                found: Self.digestSpan(chains.map(\.summary)))
         }
 
         let inputs = ValidationReport.Inputs(
@@ -247,6 +254,14 @@ extension BucketValidator {
             plan.otherRoots.append((name, other))
         }
         return plan
+    }
+
+    /// "digests on disk span X to Y": what the disk holds, by the timestamps in the digests' keys.
+    static func digestSpan(_ summaries: [BucketInventory.ChainSummary]) -> String {
+        let oldest = summaries.map(\.oldest.timestampCode).min().flatMap(DigestChain.date(fromCode:))
+        let newest = summaries.map(\.newest.timestampCode).max().flatMap(DigestChain.date(fromCode:))
+        guard let oldest, let newest else { return "no digest on disk" }
+        return "digests on disk span \(CloudTrailTime.display(oldest)) to \(CloudTrailTime.display(newest))"
     }
 
     /// The bucket name the digests give, read from the newest readable digest of each chain.

@@ -21,6 +21,10 @@ public struct CloudTrailVerifyError: Error, Sendable, Hashable, CustomStringConv
         public static let noKeysForRegion = Code("noKeysForRegion")
         /// The bucket name could not be determined.
         public static let unknownBucket = Code("unknownBucket")
+        /// ROOT is not the bucket copy's root but a folder above or inside it (the digests say where it is).
+        public static let misplacedRoot = Code("misplacedRoot")
+        /// No loaded key can check any digest of a region: the wrong keys were given.
+        public static let keysMatchNoDigest = Code("keysMatchNoDigest")
         /// Nothing to validate under the root.
         public static let noDigestsFound = Code("noDigestsFound")
         /// A result could not be written.

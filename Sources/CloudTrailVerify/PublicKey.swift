@@ -3,10 +3,19 @@ import Foundation
 /// A CloudTrail public key: the RSA key that checks digest signatures in one region
 /// during its validity window.
 public struct PublicKey: Sendable, Hashable {
-    /// Hex MD5 of ``derPKCS1``, computed here (never taken on trust from the key file).
+    /// Hex MD5 of the key's bytes as the key file gives them (a JSON `Value`, PKCS#1 or
+    /// SubjectPublicKeyInfo), computed here (never taken on trust from the key file). For a
+    /// PEM or DER file it is the MD5 of ``derPKCS1``, the form ListPublicKeys serves.
     public var fingerprint: String
-    /// The region whose digests this key may sign.
-    public var region: String
+    /// Every fingerprint a digest may name this key by: ``fingerprint`` first, then the MD5 of
+    /// ``derPKCS1`` and of the key's DER SubjectPublicKeyInfo form, when they differ from it.
+    /// ListPublicKeys fingerprints the PKCS#1 form; AWS's own user-guide sample fingerprints a
+    /// key by its SPKI bytes. It is the key, not its wrapping, that signs.
+    public var fingerprints: [String]
+    /// The region whose digests this key may sign; `nil` when the key file is bound to no
+    /// region (by name, folder or `REGION=PATH`): such a key serves every region, and the
+    /// region check is not made for it.
+    public var region: String?
     /// Start of the validity window; `nil` when the key file does not say (DER/PEM files).
     public var validityStart: Date?
     /// End of the validity window; `nil` when the key file does not say.
@@ -19,6 +28,16 @@ public struct PublicKey: Sendable, Hashable {
     public var sourcePath: String
 
     let handle: RSAPublicKeyHandle
+
+    /// Whether a digest's `digestPublicKeyFingerprint` (lower-case hex) names this key.
+    public func answers(to fingerprint: String) -> Bool {
+        fingerprints.contains(fingerprint)
+    }
+
+    /// Whether this key may sign digests of `region`.
+    public func serves(region: String) -> Bool {
+        self.region.map { $0 == region } ?? true
+    }
 
     public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
         lhs.fingerprint == rhs.fingerprint && lhs.region == rhs.region && lhs.validityStart == rhs.validityStart

@@ -424,17 +424,168 @@ struct PublicKeyStoreTests {
         }
     }
 
-    @Test("a key file whose name is not a region, given without one, is an invalidArgument naming it")
-    func noRegion() throws {
-        let error = Self.loadError([PublicKeySource(path: TestSupport.realWorldKeyFile)])
-        #expect(error?.code == .invalidArgument)
-        #expect(error?.path == TestSupport.realWorldKeyFile)
-        try TestSupport.withTemporaryDirectory { (dir: String) throws in
-            try TestSupport.write(try TestSupport.bytes(atPath: TestSupport.realWorldKeyFile), to: dir + "/mykey.json")
-            let error = Self.loadError([PublicKeySource(path: dir)])
-            #expect(error?.code == .invalidArgument)
-            #expect(error?.path == dir + "/mykey.json")
+    @Test("a key file recognised by its content whatever its name (list-public-keys > keys.json) serves every region")
+    func unboundKeyFile() throws {
+        let store = try PublicKeyStore(sources: [PublicKeySource(path: TestSupport.realWorldKeyFile)])
+        let key = try #require(store.keys.first)
+        #expect(key.region == nil)
+        #expect(store.unboundFiles == [TestSupport.realWorldKeyFile])
+        #expect(store.regions.isEmpty)
+        #expect(store.hasKeys(for: "eu-central-2"))
+        let inWindow = Date(timeIntervalSince1970: 1_454_000_000)
+        for region in ["us-east-1", "ap-southeast-5"] {
+            guard case .found = store.resolve(fingerprint: Self.realFingerprint, region: region, at: inWindow) else {
+                Issue.record("an unbound key must serve \(region)")
+                continue
+            }
         }
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            try TestSupport.write(try TestSupport.bytes(atPath: TestSupport.realWorldKeyFile), to: dir + "/keys.json")
+            try TestSupport.write(try TestSupport.bytes(atPath: TestSupport.Clean.keyFile), to: dir + "/us-east-1.json")
+            let store = try PublicKeyStore(sources: [PublicKeySource(path: dir)])
+            #expect(store.unboundFiles == [dir + "/keys.json"])
+            #expect(store.regions == ["us-east-1"])
+            #expect(Set(store.keys.map(\.region)) == [nil, "us-east-1"])
+            // A bound key stays bound: the clean key does not serve another region.
+            guard case .wrongRegion(let regions) = store.resolve(fingerprint: TestSupport.Clean.fingerprint, region: "us-west-2",
+                                                                 at: Date(timeIntervalSince1970: 1_740_000_000)) else {
+                Issue.record("a bound key must not serve another region")
+                return
+            }
+            #expect(regions == ["us-east-1"])
+        }
+    }
+
+    // MARK: Every key shape AWS has published
+
+    /// The clean key as DER SubjectPublicKeyInfo, made by OpenSSL.
+    static func cleanSPKI() throws -> [UInt8] {
+        try Self.openssl(["-pubout", "-outform", "DER"])
+    }
+
+    @Test("a JSON Value holding SubjectPublicKeyInfo is read; its fingerprint is the MD5 of those bytes, and digests may also name it by its PKCS#1 form's MD5",
+          .enabled(if: TestSupport.hasOpenSSL))
+    func spkiValue() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let spki = try Self.cleanSPKI()
+            let spkiFingerprint = try TestSupport.md5Hex(spki)
+            #expect(spkiFingerprint != TestSupport.Clean.fingerprint)
+            var entry = try Self.cleanKeyEntry()
+            entry["Value"] = Data(spki).base64EncodedString()
+            entry["Fingerprint"] = spkiFingerprint
+            try Self.writeKeyList([entry], to: dir + "/us-east-1.json")
+            let store = try PublicKeyStore(sources: [PublicKeySource(path: dir + "/us-east-1.json")])
+            let key = try #require(store.keys.first)
+            #expect(key.fingerprint == spkiFingerprint)
+            #expect(key.fingerprints == [spkiFingerprint, TestSupport.Clean.fingerprint])
+            // And the other way round: the PKCS#1 key ListPublicKeys serves answers to its SPKI form's MD5.
+            let pkcs1Key = try #require(try PublicKeyStore(sources: [PublicKeySource(path: TestSupport.Clean.keyFile)]).keys.first)
+            #expect(pkcs1Key.fingerprints == [TestSupport.Clean.fingerprint, spkiFingerprint])
+            #expect(PublicKey.fingerprint(ofDER: key.derPKCS1) == TestSupport.Clean.fingerprint)
+            let date = Date(timeIntervalSince1970: 1_740_000_000)
+            for named in [spkiFingerprint, TestSupport.Clean.fingerprint] {
+                guard case .found(let found) = store.resolve(fingerprint: named, region: "us-east-1", at: date) else {
+                    Issue.record("a digest naming \(named) must find the SPKI key")
+                    continue
+                }
+                #expect(found.sourcePath == dir + "/us-east-1.json")
+            }
+            // A stated Fingerprint of the PKCS#1 form names the same key; anything else is a mismatch.
+            entry["Fingerprint"] = TestSupport.Clean.fingerprint
+            try Self.writeKeyList([entry], to: dir + "/eu-west-1.json")
+            #expect(Self.loadError([PublicKeySource(path: dir + "/eu-west-1.json")]) == nil)
+            entry["Fingerprint"] = Self.realFingerprint
+            try Self.writeKeyList([entry], to: dir + "/eu-west-2.json")
+            #expect(Self.loadError([PublicKeySource(path: dir + "/eu-west-2.json")])?.code == .fingerprintMismatch)
+        }
+    }
+
+    @Test("the user guide's shape: publicKeyList, times as numeric strings", .enabled(if: TestSupport.hasOpenSSL))
+    func userGuideShape() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let spki = try Self.cleanSPKI()
+            let entry: [String: Any] = ["ValidityStartTime": "1436317441.0", "ValidityEndTime": "1438909441.0",
+                                        "Value": Data(spki).base64EncodedString(), "Fingerprint": try TestSupport.md5Hex(spki)]
+            try TestSupport.write(try TestSupport.jsonBytes(["publicKeyList": [entry]]), to: dir + "/us-east-1.json")
+            let key = try #require(try PublicKeyStore(sources: [PublicKeySource(path: dir + "/us-east-1.json")]).keys.first)
+            #expect(key.validityStart == Date(timeIntervalSince1970: 1_436_317_441))
+            #expect(key.validityEnd == Date(timeIntervalSince1970: 1_438_909_441))
+        }
+    }
+
+    @Test("field names in any letter case, and times as numbers, numeric strings, or ISO-8601 with Z or an offset",
+          arguments: [
+            (["publickeylist", "value", "validitystarttime", "validityendtime", "fingerprint"], "1735689600.0"),
+            (["PUBLICKEYLIST", "VALUE", "VALIDITYSTARTTIME", "VALIDITYENDTIME", "FINGERPRINT"], "\"1735689600\""),
+            (["publicKeyList", "value", "validityStartTime", "validityEndTime", "fingerprint"], "\"2025-01-01T00:00:00Z\""),
+            (["PublicKeyList", "Value", "ValidityStartTime", "ValidityEndTime", "Fingerprint"], "\"2025-01-01T02:00:00+02:00\""),
+            (["PublicKeyList", "Value", "ValidityStartTime", "ValidityEndTime", "Fingerprint"], "\"2024-12-31T19:00:00.000-05:00\""),
+          ])
+    func anyCaseAndTimeSpelling(names: [String], startJSON: String) throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let value = try #require(try Self.cleanKeyEntry()["Value"] as? String)
+            // Written by hand: the start time is a JSON literal (a number or a string).
+            let text = """
+                {"\(names[0])": [{"\(names[1])": "\(value)", "\(names[2])": \(startJSON),
+                  "\(names[3])": "2025-07-01T00:00:00Z", "\(names[4])": "\(TestSupport.Clean.fingerprint)"}]}
+                """
+            try TestSupport.write(text, to: dir + "/us-east-1.json")
+            let key = try #require(try PublicKeyStore(sources: [PublicKeySource(path: dir + "/us-east-1.json")]).keys.first)
+            #expect(key.fingerprint == TestSupport.Clean.fingerprint)
+            #expect(key.validityStart == Date(timeIntervalSince1970: 1_735_689_600))
+        }
+    }
+
+    @Test("a key file saved with a byte order mark (UTF-8, or UTF-16 as Windows PowerShell's > writes it) is read")
+    func byteOrderMarks() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let text = String(decoding: try TestSupport.bytes(atPath: TestSupport.Clean.keyFile), as: UTF8.self)
+            let variants: [String: [UInt8]] = [
+                "utf8": [0xEF, 0xBB, 0xBF] + Array(text.utf8),
+                "utf16le": [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+                "utf16be": [0xFE, 0xFF] + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] },
+            ]
+            for (name, bytes) in variants {
+                try TestSupport.write(bytes, to: dir + "/\(name).json")
+                let store = try PublicKeyStore(sources: [PublicKeySource(path: dir + "/\(name).json", region: "us-east-1")])
+                #expect(store.keys.map(\.fingerprint) == [TestSupport.Clean.fingerprint], "\(name)")
+            }
+        }
+    }
+
+    @Test("one key object by itself (list-public-keys --query 'PublicKeyList[0]') is read")
+    func singleKeyObject() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            try TestSupport.write(try TestSupport.jsonBytes(try Self.cleanKeyEntry()), to: dir + "/us-east-1.json")
+            let store = try PublicKeyStore(sources: [PublicKeySource(path: dir + "/us-east-1.json")])
+            #expect(store.keys.map(\.fingerprint) == [TestSupport.Clean.fingerprint])
+            try TestSupport.write("{\"NextToken\": \"x\"}", to: dir + "/eu-west-1.json")
+            #expect(Self.loadError([PublicKeySource(path: dir + "/eu-west-1.json")])?.code == .malformedKeyFile)
+        }
+    }
+
+    @Test("a field named twice in different letter case is refused: which one counts would be a guess")
+    func caseVariantsTwice() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            var entry = try Self.cleanKeyEntry()
+            entry["value"] = entry["Value"]
+            try Self.writeKeyList([entry], to: dir + "/us-east-1.json")
+            let error = Self.loadError([PublicKeySource(path: dir + "/us-east-1.json")])
+            #expect(error?.code == .malformedKeyFile)
+            #expect(error?.message.contains("twice") == true)
+            let list = [try Self.cleanKeyEntry()]
+            try TestSupport.write(try TestSupport.jsonBytes(["PublicKeyList": list, "publicKeyList": list]), to: dir + "/eu-west-1.json")
+            #expect(Self.loadError([PublicKeySource(path: dir + "/eu-west-1.json")])?.code == .malformedKeyFile)
+        }
+    }
+
+    @Test("the key-spki-value vector's keys file: an SPKI key and a PKCS#1 key in the user guide's shape")
+    func spkiVectorKeys() throws {
+        let store = try PublicKeyStore(sources: [PublicKeySource(path: TestSupport.vector("key-spki-value") + "/keys")])
+        #expect(store.keys.count == 2)
+        #expect(store.keys.map(\.fingerprint) == ["3f4b52364e53ea05fc241163e10e50ad", "dafa0266141054b995ae2ff7a32e828f"])
+        #expect(store.keys[0].fingerprints.contains("f30d2bd72ad3b4b714430e24f91f476f"))
+        #expect(store.keys[1].validityStart == CloudTrailTime.parse("2025-03-14T18:00:00Z"))
     }
 
     @Test("a folder with no key files is a malformedKeyFile; a missing path is unreadableInput")

@@ -68,6 +68,15 @@ internal final class RSAPublicKeyHandle: @unchecked Sendable {
         return Array(UnsafeBufferPointer(start: output, count: Int(length)))
     }
 
+    /// The key re-encoded as DER `SubjectPublicKeyInfo`: the form AWS's user-guide sample fingerprints.
+    var subjectPublicKeyInfoDER: [UInt8] {
+        var output: UnsafeMutablePointer<UInt8>? = nil
+        let length = i2d_PUBKEY(key, &output)
+        guard length > 0, let output else { return [] }
+        defer { ct_openssl_free(output) }
+        return Array(UnsafeBufferPointer(start: output, count: Int(length)))
+    }
+
     /// Checks an RSASSA-PKCS1-v1_5 signature with SHA-256 over `message`.
     ///
     /// Returns `false` for any failure, malformed signatures included: a bad

@@ -16,7 +16,7 @@ struct Validate: AsyncParsableCommand {
     )
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, html
     }
 
     @Argument(help: "The local copy of the bucket.")
@@ -93,8 +93,13 @@ struct Validate: AsyncParsableCommand {
     @Flag(name: .customLong("no-read-ahead"), help: "Do not ask the kernel for log files before they are hashed.")
     var noReadAhead = false
 
-    @Option(name: .long, help: "text (the AWS CLI's lines) or json (the report).")
+    @Option(name: .long, help: "text (the AWS CLI's lines), json (the report) or html (the auditor's page).")
     var format: OutputFormat = .text
+
+    @Option(name: .customLong("json-output"),
+            help: ArgumentHelp("With --format html: also write the JSON report of the same run to this file (the page shows its SHA-256).",
+                               valueName: "file"))
+    var jsonOutput: String?
 
     @Option(name: .long, help: "Write the report to this file instead of standard output.")
     var output: String?
@@ -112,24 +117,29 @@ struct Validate: AsyncParsableCommand {
             options.progress = { @Sendable progress in display.show(progress) }
         }
         defer { display?.clear() }
+        if jsonOutput != nil && format != .html {
+            throw CloudTrailVerifyError(.invalidArgument, "only with --format html", path: "--json-output")
+        }
         let destination = try OutputDestination(path: output)
-        let summary: ValidationReport.Summary
+        let jsonDestination = try jsonOutput.map { path throws(CloudTrailVerifyError) in try OutputDestination(path: path) }
+        var writer: any ValidationReportWriter
         switch format {
         case .json:
-            let writer = try ValidationJSONWriter { destination.write($0, stream: .standardOutput) }
-            let result = try await BucketValidator(options: options).run { writer.take($0) }
-            try writer.finish(inputs: result.inputs, summary: result.summary)
-            summary = result.summary
+            writer = try ValidationJSONWriter { destination.write($0, stream: .standardOutput) }
+        case .html:
+            writer = try ValidationHTMLWriter(
+                output: { destination.write($0, stream: .standardOutput) },
+                jsonOutput: jsonDestination.map { json in { json.write($0, stream: .standardOutput) } })
         case .text:
-            var writer = ValidationTextWriter(verbose: verbose)
-            summary = try await BucketValidator(options: options).run { event in
-                let writes = writer.writes(for: event)
-                if !writes.isEmpty { display?.clear() }
-                for write in writes {
-                    destination.write(Data(write.text.utf8), stream: write.stream)
-                }
-            }.summary
+            writer = ValidationTextWriter(verbose: verbose) { write in
+                display?.clear()
+                destination.write(Data(write.text.utf8), stream: write.stream)
+            }
         }
+        let result = try await BucketValidator(options: options).run { writer.take($0) }
+        try writer.finish(inputs: result.inputs, summary: result.summary)
+        let summary = result.summary
+        try jsonDestination?.commit()
         try destination.commit()
         if summary.exitCode != 0 { throw ExitCode(Int32(summary.exitCode)) }
     }

@@ -107,7 +107,8 @@ extension ValidationHTMLWriter {
                 cell.inferred = digest.inferred == true && state == .missing
                 cell.state = state
             }
-            if cell.titles.count < 3 {
+            // One line per digest in the hour, at most two: the tooltip is for orientation, the row has the rest.
+            if cell.titles.count < 2 {
                 cell.titles.append("\(digest.status.rawValue)\(digest.reason.map { " (\($0.rawValue))" } ?? ""): \(digest.s3Uri)")
             }
             cells[hour] = cell
@@ -151,7 +152,11 @@ extension ValidationHTMLWriter {
 
         /// The grid: days as rows, labelled; UTC hours as columns. Runs of plain cells are one rect each, so a
         /// long clean chain stays small; cells with findings are links to their rows, with a letter for print.
-        func svg() -> HTML {
+        ///
+        /// `detailed` is the page's budget of such linked cells (each costs a few hundred bytes): once it is spent,
+        /// finding cells are drawn in their colour only, so a bucket with findings in every hour of many chains
+        /// still gives a page of bounded size. The rows are still listed (up to their own cap).
+        func svg(detailed: inout Int) -> HTML {
             let drawn: ClosedRange<Int>
             if let window {
                 drawn = window
@@ -179,12 +184,13 @@ extension ValidationHTMLWriter {
                     guard drawn.contains(absolute) else { hour += 1; continue }
                     let cell = cells[absolute] ?? Cell()
                     let x = Self.labelWidth + hour * Self.pitch
-                    if cell.link == nil && cell.logFindings == 0 && !cell.inferred {
+                    func plain(_ cell: Cell) -> Bool { detailed <= 0 || (cell.link == nil && cell.logFindings == 0 && !cell.inferred) }
+                    if plain(cell) {
                         // A run of plain cells of one state: one rect.
                         var run = 1
                         while hour + run < 24, drawn.contains(absolute + run) {
                             let next = cells[absolute + run] ?? Cell()
-                            guard next.state == cell.state, next.link == nil, next.logFindings == 0, !next.inferred else { break }
+                            guard next.state == cell.state, plain(next) else { break }
                             run += 1
                         }
                         let title: HTML = run == 1 ? "<title>\(Self.hourText(absolute)) \(Self.stateName(cell.state, backfill: chain.backfill))</title>" : .empty
@@ -192,6 +198,7 @@ extension ValidationHTMLWriter {
                         hour += run
                         continue
                     }
+                    detailed -= 1
                     var title = "\(Self.hourText(absolute)) \(Self.stateName(cell.state, backfill: chain.backfill))"
                     if cell.inferred { title += " (inferred)" }
                     for line in cell.titles { title += "\n" + line }

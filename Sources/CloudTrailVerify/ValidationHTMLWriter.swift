@@ -21,7 +21,9 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         /// Valid digests, and valid log files, listed by name (the rest are counted).
         public var validFilesListed = 20
         /// Finding rows listed in all; beyond it findings are counted per reason (the JSON report has them all).
-        public var findingRows = 10_000
+        public var findingRows = 5_000
+        /// Timeline cells drawn with a link, letter and tooltip, over all chains; beyond it they show their colour only.
+        public var detailedCells = 20_000
         /// Hours drawn per chain's timeline; a longer range is cut to its newest hours, and the page says so.
         public var timelineHours = 24 * 400
 
@@ -75,6 +77,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
     private var rowsListed = 0
     private var nextID = 0
     private var timeline: Timeline?
+    private var detailedCellsLeft: Int
     private var chainsSeen = 0
     private var validDigests: [HTML] = []
     private var validLogs: [HTML] = []
@@ -98,6 +101,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         self.output = output
         self.generatedAt = generatedAt
         self.limits = limits
+        detailedCellsLeft = limits.detailedCells
         let hash = jsonHash
         json = try ValidationJSONWriter { data in
             data.withUnsafeBytes { hash.update($0) }
@@ -281,7 +285,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         if let expected = chain.expectedThrough { html += "<dt>Expected digests through</dt><dd>\(expected)</dd>" }
         if let from = chain.incrementalFrom { html += "<dt>Incremental from</dt><dd><code>\(from)</code> (verified by an earlier run)</dd>" }
         html += "<dt>Digests</dt><dd>\(Self.countsText(counts)); \(chain.digestFilesOnDisk) digest file(s) of this chain on disk</dd></dl>"
-        html += current.svg()
+        html += current.svg(detailed: &detailedCellsLeft)
         for caveat in current.caveats() { html += "<p class=\"muted\">\(caveat)</p>" }
         if !current.gaps.isEmpty || current.gapsNotShown > 0 {
             html += "<h4>Gaps</h4>" + HTML.join(current.gaps)

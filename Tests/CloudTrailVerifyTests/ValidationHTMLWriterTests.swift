@@ -103,7 +103,8 @@ struct ValidationHTMLWriterTests {
         timeline.add(digest: Self.digest(2), findingID: nil)
         timeline.addLogFinding(id: "f4")
         timeline.add(digest: Self.digest(1), findingID: nil)
-        let svg = timeline.svg().markup
+        var budget = 100
+        let svg = timeline.svg(detailed: &budget).markup
         #expect(svg.hasPrefix("<svg class=\"timeline\""))
         #expect(svg.contains("<a href=\"#f3\"><rect class=\"s-invalid\""))
         #expect(svg.contains("<a href=\"#f2\"><rect class=\"s-unverified\""))
@@ -114,6 +115,18 @@ struct ValidationHTMLWriterTests {
         #expect(svg.contains(">I</text>") && svg.contains(">U</text>") && svg.contains(">M</text>"))
         #expect(svg.contains(">2025-03-01</text>"))
         #expect(timeline.counts.total == 5 && timeline.counts.invalid == 1)
+        #expect(budget == 96)
+    }
+
+    @Test("once the page's budget of detailed cells is spent, finding cells show their colour only")
+    func timelineDetailBudget() {
+        var timeline = ValidationHTMLWriter.Timeline(chain: Self.chain(), anchor: "chain1", limit: 24 * 400)
+        timeline.add(digest: Self.digest(3, .invalid, reason: .signatureFailed), findingID: "f3")
+        timeline.add(digest: Self.digest(2, .invalid, reason: .signatureFailed), findingID: "f2")
+        var budget = 1
+        let svg = timeline.svg(detailed: &budget).markup
+        #expect(svg.components(separatedBy: "<a href=").count - 1 == 1)
+        #expect(svg.components(separatedBy: "s-invalid").count - 1 == 2)
     }
 
     @Test("a gap's hours are drawn as gap cells linked to the gap; a digest in the same hour wins")
@@ -122,7 +135,8 @@ struct ValidationHTMLWriterTests {
         timeline.add(digest: Self.digest(4), findingID: nil)
         timeline.add(gap: Self.gap(explained: true), id: "g9")
         timeline.add(digest: Self.digest(1), findingID: nil)
-        let svg = timeline.svg().markup
+        var budget = 100
+        let svg = timeline.svg(detailed: &budget).markup
         #expect(svg.contains("<a href=\"#g9\"><rect class=\"s-gap\""))
         #expect(timeline.cells[ValidationHTMLWriter.Timeline.hour(CloudTrailTime.parse("2025-03-01T00:39:41Z")!)]?.state == .valid)
         #expect(timeline.cells[ValidationHTMLWriter.Timeline.hour(CloudTrailTime.parse("2025-03-01T01:30:00Z")!)]?.state == .gap)
@@ -142,7 +156,8 @@ struct ValidationHTMLWriterTests {
         let caveats = timeline.caveats().joined(separator: " ")
         #expect(caveats.contains("only the newest 9600"))
         #expect(caveats.contains("1 digest(s) had no time inside the drawn hours"))
-        let rows = timeline.svg().markup.components(separatedBy: "class=\"dl\"").count - 1
+        var budget = 100
+        let rows = timeline.svg(detailed: &budget).markup.components(separatedBy: "class=\"dl\"").count - 1
         #expect(rows <= 401)
     }
 
@@ -151,7 +166,8 @@ struct ValidationHTMLWriterTests {
         var timeline = ValidationHTMLWriter.Timeline(chain: Self.chain(start: "2025-03-01T00:00:00Z", end: "2025-03-01T23:00:00Z"),
                                                      anchor: "chain1", limit: 24 * 400)
         for hour in 1...23 { timeline.add(digest: Self.digest(hour), findingID: nil) }
-        let svg = timeline.svg().markup
+        var budget = 100
+        let svg = timeline.svg(detailed: &budget).markup
         #expect(svg.components(separatedBy: "<rect").count - 1 <= 2)
     }
 

@@ -24,7 +24,7 @@ extension ValidationHTMLWriter {
     .explain{background:#fafafa;border-left:4px solid #bbb;padding:4px 12px;margin:6px 0}
     .explain p{margin:4px 0}
     .sev-failures>h3{color:#b71c1c}.sev-warnings>h3{color:#9a6700}
-    .chain{border:1px solid #ddd;border-radius:6px;padding:8px 14px;margin:12px 0}
+    .chain{border:1px solid #ddd;border-radius:6px;padding:8px 14px;margin:12px 0}.chain h3 code{font-size:15px}
     .gap{border-left:4px solid var(--gap);padding:2px 12px;margin:8px 0}
     svg.timeline{display:block;margin:8px 0;max-width:100%;height:auto}
     svg text{font:11px ui-monospace,Menlo,Consolas,monospace;fill:#444}

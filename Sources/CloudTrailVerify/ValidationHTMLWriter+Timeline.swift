@@ -39,6 +39,8 @@ extension ValidationHTMLWriter {
         private(set) var window: ClosedRange<Int>?
         /// How many hours the whole range has, when it was cut to ``limit``.
         private(set) var cutFrom: Int?
+        /// The hour of a digest ending at the requested end: the grid stops there unless digests lie beyond it.
+        private var lastRequestedHour: Int?
         private(set) var cells: [Int: Cell] = [:]
         /// Digests with no time to place them by, or outside the drawn hours: still listed among the findings.
         private(set) var notDrawn = 0
@@ -59,6 +61,7 @@ extension ValidationHTMLWriter {
                 var last = end.addingTimeInterval(1800)
                 if let expected = chain.expectedThrough.flatMap(CloudTrailTime.parse), expected > last { last = expected }
                 let low = Self.hour(start), high = max(Self.hour(last), low)
+                lastRequestedHour = max(Self.hour(end.addingTimeInterval(-1800)), low)
                 if high - low + 1 > self.limit {
                     cutFrom = high - low + 1
                     window = (high - self.limit + 1)...high
@@ -159,7 +162,10 @@ extension ValidationHTMLWriter {
         func svg(detailed: inout Int) -> HTML {
             let drawn: ClosedRange<Int>
             if let window {
-                drawn = window
+                // The window reaches half an hour past the requested end for digests read beyond it; without any,
+                // that hour would show as a digest-less hour that nothing was due in.
+                let last = max(lastRequestedHour ?? window.upperBound, cells.keys.max() ?? window.lowerBound)
+                drawn = window.lowerBound...max(window.lowerBound, min(window.upperBound, last))
             } else if let low = cells.keys.min(), let high = cells.keys.max() {
                 drawn = low...high
             } else {
@@ -170,7 +176,7 @@ extension ValidationHTMLWriter {
             let days = lastDay - firstDay + 1
             let width = Self.labelWidth + 24 * Self.pitch
             let height = Self.headerHeight + days * Self.pitch
-            var svg: HTML = "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\("Hourly digests of " + chain.id)\">"
+            var svg: HTML = "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width * 3 / 2)\" height=\"\(height * 3 / 2)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\("Hourly digests of " + chain.id)\">"
             for hour in stride(from: 0, to: 24, by: 3) {
                 svg += "<text class=\"hl\" x=\"\(Self.labelWidth + hour * Self.pitch)\" y=\"13\">\(String(format: "%02d", hour))</text>"
             }

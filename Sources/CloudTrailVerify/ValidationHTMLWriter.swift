@@ -278,9 +278,9 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         html += "<dt>Region</dt><dd>\(chain.region) (home region \(chain.homeRegion))</dd>"
         html += "<dt>Requested</dt><dd>\(chain.requestedStart) to \(chain.requestedEnd)</dd>"
         if let start = chain.foundStart, let end = chain.foundEnd {
-            html += "<dt>Proven by valid digests</dt><dd>\(start) to \(end)</dd>"
+            html += "<dt>Valid digests span</dt><dd>\(start) to \(end)</dd>"
         } else {
-            html += "<dt>Proven by valid digests</dt><dd class=\"bad\">nothing: no valid digest in range</dd>"
+            html += "<dt>Valid digests span</dt><dd class=\"bad\">nothing: no valid digest in range</dd>"
         }
         if let expected = chain.expectedThrough { html += "<dt>Expected digests through</dt><dd>\(expected)</dd>" }
         if let from = chain.incrementalFrom { html += "<dt>Incremental from</dt><dd><code>\(from)</code> (verified by an earlier run)</dd>" }

@@ -109,6 +109,8 @@ struct HTMLReportBrowserTests {
         let folder = Binary.vectors.appendingPathComponent("deleted-digest-run")
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: folder.appendingPathComponent("expected.json")))
         let build = Binary.repositoryRoot.appendingPathComponent(".build")
+        // Also under `--scratch-path` builds (the ISA-L run in CI), where `.build/` may not exist yet.
+        try FileManager.default.createDirectory(at: build, withIntermediateDirectories: true)
         let page = build.appendingPathComponent("report.html")
         let image = build.appendingPathComponent("report.png")
         try? FileManager.default.removeItem(at: image)

@@ -235,6 +235,20 @@ struct ValidationHTMLWriterTests {
         #expect(page.utf8.count < 64 * 1024)
     }
 
+    @Test("many findings give a page of bounded size: rows past the cap are counted")
+    func manyFindingsBounded() throws {
+        var events: [ValidationEvent] = [.chainStarted(Self.chain()), .digest(Self.digest(1))]
+        let long = String(repeating: "k", count: 200)
+        for index in 0..<12_000 {
+            events.append(.logFile(Self.log("\(long)\(index).json.gz", .invalid, reason: .hashMismatch, digest: Self.digest(1).s3Uri)))
+        }
+        events.append(.chainFinished(Self.chain()))
+        let page = try Self.render(events, summary: Self.summary(exitCode: 1))
+        #expect(page.components(separatedBy: "<tr class=\"finding\"").count - 1 == ValidationHTMLWriter.Limits().findingRows)
+        #expect(page.contains("7000 more not listed here"))
+        #expect(page.utf8.count < 10 * 1024 * 1024)
+    }
+
     // MARK: Gaps
 
     @Test("an explained gap shows who did what, when, from where and in which log")

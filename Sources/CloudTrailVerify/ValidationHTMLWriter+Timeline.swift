@@ -104,9 +104,11 @@ extension ValidationHTMLWriter {
             }
             lastDigestHour = hour
             var cell = cells[hour] ?? Cell()
+            // A digest in an hour drawn as gap (its edge hours) replaces the gap: the digest is what is there.
+            if cell.state == .gap { cell = Cell() }
             let state = State(digest.status)
             if state >= cell.state {
-                if findingID != nil || cell.state <= .gap { cell.link = findingID ?? cell.link }
+                if findingID != nil { cell.link = findingID }
                 cell.inferred = digest.inferred == true && state == .missing
                 cell.state = state
             }

@@ -179,6 +179,9 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         return id
     }
 
+    /// Events of kinds the page has no section for, listed field by field; the rest are counted.
+    static let otherEventsListed = 200
+
     static func groupAnchor(_ key: FindingGroup.Key) -> String {
         "why-" + key.kind.replacingOccurrences(of: " ", with: "-") + "-" + key.code
     }
@@ -240,14 +243,15 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
                          details: ["chain \(gap.chain)"], link: id)
             }
         }
-        timeline?.add(gap: gap, id: id)
-        guard timeline != nil else {
+        guard var current = timeline else {
             // A gap outside any chain (not produced today): shown among the other events rather than lost.
             otherEvent(name: "gap", fields: [("start", gap.start), ("end", gap.end), ("chain", gap.chain)])
             return
         }
-        guard timeline!.gaps.count < Timeline.maximumGapsShown else {
-            timeline!.gapsNotShown += 1
+        current.add(gap: gap, id: id)
+        defer { timeline = current }
+        guard current.gaps.count < Timeline.maximumGapsShown else {
+            current.gapsNotShown += 1
             return
         }
         var html: HTML = "<div class=\"gap\" id=\"\(id)\"><p><strong>Gap from \(gap.start) to \(gap.end)</strong>: no digests were written. Between <code>\(gap.olderDigest)</code> and <code>\(gap.newerDigest)</code>.</p>"
@@ -266,7 +270,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
             html += "<p class=\"muted\">Not searched for an explanation (--no-gap-explanations).</p>"
         }
         html += "</div>"
-        timeline!.gaps.append(html)
+        current.gaps.append(html)
     }
 
     private func finishChain(_ chain: ValidationReport.Chain) {
@@ -325,7 +329,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
 
     private func otherEvent(name: String, fields: [(String, String)]) {
         otherEventCount += 1
-        guard otherEvents.count < limits.validFilesListed * 10 else { return }
+        guard otherEvents.count < Self.otherEventsListed else { return }
         otherEvents.append("<li><strong>\(name)</strong> " + HTML.join(fields.map { "<span class=\"field\">\($0.0): <code>\($0.1)</code></span>" }, separator: " ") + "</li>")
     }
 

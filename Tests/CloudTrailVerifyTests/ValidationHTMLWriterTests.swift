@@ -314,6 +314,19 @@ struct ValidationHTMLWriterTests {
         #expect(String(decoding: page, as: UTF8.self).contains("<code>\(hash)</code>"))
     }
 
+    @Test("a collected report renders the same page as the stream it came from")
+    func reportRendersLikeStream() async throws {
+        let name = "validation-disabled-gap"
+        let options = try TestVectorCatalog.options(name, TestVectorCatalog.expected(name))
+        let made = Date(timeIntervalSince1970: 1_750_000_000)
+        var streamed = Data()
+        let writer = try ValidationHTMLWriter(output: { streamed.append($0) }, generatedAt: made)
+        let result = try await BucketValidator(options: options).run { writer.take($0) }
+        try writer.finish(inputs: result.inputs, summary: result.summary)
+        let report = try await BucketValidator(options: options).run()
+        #expect(try report.htmlData(generatedAt: made) == streamed)
+    }
+
     @Test("field values of an event kind the writer does not know are read as plain text")
     func plainValues() {
         let missing: String? = nil

@@ -39,8 +39,11 @@ extension ValidationHTMLWriter {
         private(set) var window: ClosedRange<Int>?
         /// How many hours the whole range has, when it was cut to ``limit``.
         private(set) var cutFrom: Int?
-        /// The hour of a digest ending at the requested end: the grid stops there unless digests lie beyond it.
+        /// The hour of a digest ending at the requested end: the grid stops there unless digests lie beyond it
+        /// (the window reaches half an hour further either side, for digests read beyond the requested range).
         private var lastRequestedHour: Int?
+        /// The hour of a digest starting at the requested start: the grid starts there unless digests lie before it.
+        private var firstRequestedHour: Int?
         private(set) var cells: [Int: Cell] = [:]
         /// Digests with no time to place them by, or outside the drawn hours: still listed among the findings.
         private(set) var notDrawn = 0
@@ -60,7 +63,9 @@ extension ValidationHTMLWriter {
                 // the logs it lists) lands at most half an hour later; inferred ones reach `expectedThrough`.
                 var last = end.addingTimeInterval(1800)
                 if let expected = chain.expectedThrough.flatMap(CloudTrailTime.parse), expected > last { last = expected }
-                let low = Self.hour(start), high = max(Self.hour(last), low)
+                // The same half hour before the start: a digest kept for ending at or after it is drawn there.
+                let low = Self.hour(start.addingTimeInterval(-1800)), high = max(Self.hour(last), low)
+                firstRequestedHour = Self.hour(start.addingTimeInterval(1800))
                 lastRequestedHour = max(Self.hour(end.addingTimeInterval(-1800)), low)
                 if high - low + 1 > self.limit {
                     cutFrom = high - low + 1
@@ -166,8 +171,9 @@ extension ValidationHTMLWriter {
             if let window {
                 // The window reaches half an hour past the requested end for digests read beyond it; without any,
                 // that hour would show as a digest-less hour that nothing was due in.
-                let last = max(lastRequestedHour ?? window.upperBound, cells.keys.max() ?? window.lowerBound)
-                drawn = window.lowerBound...max(window.lowerBound, min(window.upperBound, last))
+                let last = min(window.upperBound, max(lastRequestedHour ?? window.upperBound, cells.keys.max() ?? window.lowerBound))
+                let first = max(window.lowerBound, min(firstRequestedHour ?? window.lowerBound, cells.keys.min() ?? window.upperBound))
+                drawn = min(first, last)...last
             } else if let low = cells.keys.min(), let high = cells.keys.max() {
                 drawn = low...high
             } else {

@@ -230,11 +230,16 @@ extension BucketValidator {
                 found: Self.digestSpan(chains.map(\.summary)))
         }
 
-        let inputs = ValidationReport.Inputs(
+        var inputs = ValidationReport.Inputs(
             root: options.root, bucket: bucket, s3Prefix: prefix, bucketRoots: options.bucketRoots,
             publicKeyFiles: keys.files, startTime: options.window.start.map(CloudTrailTime.display),
             endTime: options.window.end.map(CloudTrailTime.display), trailArn: trail?.description,
             accountId: options.accountID, regions: options.regions)
+        inputs.publicKeys = keys.keys.map {
+            ValidationReport.PublicKeyInput(file: $0.sourcePath, region: $0.region, fingerprint: $0.fingerprint,
+                                            validityStart: $0.validityStart.map(CloudTrailTime.display),
+                                            validityEnd: $0.validityEnd.map(CloudTrailTime.display), bits: $0.bitCount)
+        }
         var plan = Plan(bucket: bucket, inventory: inventory, roots: roots, keys: keys, chains: chains, inputs: inputs,
                         notices: notices, checkpoint: checkpoint, trailsWithoutDigests: trailsWithoutDigests)
         plan.trails = trails

@@ -16,6 +16,32 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var trailArn: String?
         public var accountId: String?
         public var regions: [String]
+        /// Every key loaded, with its fingerprint and validity window, in load order. Optional so that reports
+        /// written before it was added still decode.
+        public var publicKeys: [PublicKeyInput]? = nil
+    }
+
+    /// One public key a run loaded: enough for an auditor to tie each verdict to a published key.
+    public struct PublicKeyInput: Sendable, Codable, Equatable {
+        /// The file it came from (one of `publicKeyFiles`).
+        public var file: String
+        /// The region whose digests it may sign; `nil` for a key from a file bound to no region, which serves every region.
+        public var region: String?
+        /// Hex MD5 of its `Value` bytes as given (DER PKCS#1 or SubjectPublicKeyInfo), computed (never taken from the file).
+        public var fingerprint: String
+        /// Its validity window, when the key file gives one (a `list-public-keys` file does; PEM and DER do not).
+        public var validityStart: String?
+        public var validityEnd: String?
+        public var bits: Int
+
+        public init(file: String, region: String?, fingerprint: String, validityStart: String?, validityEnd: String?, bits: Int) {
+            self.file = file
+            self.region = region
+            self.fingerprint = fingerprint
+            self.validityStart = validityStart
+            self.validityEnd = validityEnd
+            self.bits = bits
+        }
     }
 
     /// One digest chain: a trail's digests from one region.

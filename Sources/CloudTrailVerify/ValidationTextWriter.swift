@@ -4,8 +4,10 @@
 /// status line per file (valid ones only with `verbose`; problems always, on
 /// standard error, each followed by a blank line as the CLI does), then the
 /// "Results requested for …" summary with "x/y digest files valid".
-public struct ValidationTextWriter: Sendable {
+public struct ValidationTextWriter: ValidationReportWriter {
     public let verbose: Bool
+    /// Where ``take(_:)`` sends the writes; ``writes(for:)`` returns them instead.
+    private let output: (ValidationReport.TextWrite) -> Void
     private var lastWasDoubleSpaced = true
     private var backfill = false
     private var digestCounts = ValidationReport.Counts()
@@ -13,9 +15,19 @@ public struct ValidationTextWriter: Sendable {
     private var notes = 0
     private var chainsWritten = 0
 
-    public init(verbose: Bool) {
+    /// - Parameter output: receives each write ``take(_:)`` makes, in order.
+    public init(verbose: Bool, output: @escaping (ValidationReport.TextWrite) -> Void = { _ in }) {
         self.verbose = verbose
+        self.output = output
     }
+
+    /// Sends the writes `event` causes to `output`.
+    public mutating func take(_ event: ValidationEvent) {
+        for write in writes(for: event) { output(write) }
+    }
+
+    /// Nothing is left to write: each chain's summary lines come with its `chainFinished` event.
+    public func finish(inputs: ValidationReport.Inputs, summary: ValidationReport.Summary) {}
 
     /// The writes one event causes, in order.
     public mutating func writes(for event: ValidationEvent) -> [ValidationReport.TextWrite] {

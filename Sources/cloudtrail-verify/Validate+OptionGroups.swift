@@ -108,8 +108,15 @@ extension Validate {
               help: "Print a line for every valid digest and log file too, as 'aws cloudtrail validate-logs --verbose' does.")
         var verbose = false
 
-        @Option(name: .long, help: ArgumentHelp("text (the AWS CLI's lines) or json (the report).", valueName: "format"))
+        @Option(name: .long, help: ArgumentHelp("text (the AWS CLI's lines), json (the report) or html (the auditor's page).",
+                                                valueName: "format"))
         var format: OutputFormat = .text
+
+        @Option(name: .customLong("json-output"),
+                help: ArgumentHelp("With --format html: also write the JSON report of the same run to this file (the page shows its SHA-256).",
+                                   valueName: "file"),
+                completion: .file())
+        var jsonOutput: String?
 
         @Option(name: [.customShort("o"), .long],
                 help: ArgumentHelp("Write the report to this file instead of standard output ('-': standard output).", valueName: "file"),

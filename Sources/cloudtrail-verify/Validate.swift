@@ -19,7 +19,7 @@ struct Validate: AsyncParsableCommand {
         """
     )
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, html
     }
 
     @Argument(help: ArgumentHelp("The local copy of the bucket.", valueName: "root"), completion: .directory)
@@ -48,24 +48,29 @@ struct Validate: AsyncParsableCommand {
         }
         defer { display?.clear() }
         if scope.isOrganizationTrail { StandardStreams.error(Self.organizationTrailNote) }
+        if report.jsonOutput != nil && report.format != .html {
+            throw CloudTrailVerifyError(.invalidArgument, "only with --format html", path: "--json-output")
+        }
         let destination = try OutputDestination(path: report.output)
-        let summary: ValidationReport.Summary
+        let jsonDestination = try report.jsonOutput.map { path throws(CloudTrailVerifyError) in try OutputDestination(path: path) }
+        var writer: any ValidationReportWriter
         switch report.format {
         case .json:
-            let writer = try ValidationJSONWriter { destination.write($0, stream: .standardOutput) }
-            let result = try await BucketValidator(options: options).run { writer.take($0) }
-            try writer.finish(inputs: result.inputs, summary: result.summary)
-            summary = result.summary
+            writer = try ValidationJSONWriter { destination.write($0, stream: .standardOutput) }
+        case .html:
+            writer = try ValidationHTMLWriter(
+                output: { destination.write($0, stream: .standardOutput) },
+                jsonOutput: jsonDestination.map { json in { json.write($0, stream: .standardOutput) } })
         case .text:
-            var writer = ValidationTextWriter(verbose: report.verbose)
-            summary = try await BucketValidator(options: options).run { event in
-                let writes = writer.writes(for: event)
-                if !writes.isEmpty { display?.clear() }
-                for write in writes {
-                    destination.write(Data(write.text.utf8), stream: write.stream)
-                }
-            }.summary
+            writer = ValidationTextWriter(verbose: report.verbose) { write in
+                display?.clear()
+                destination.write(Data(write.text.utf8), stream: write.stream)
+            }
         }
+        let result = try await BucketValidator(options: options).run { writer.take($0) }
+        try writer.finish(inputs: result.inputs, summary: result.summary)
+        let summary = result.summary
+        try jsonDestination?.commit()
         try destination.commit()
         if summary.exitCode != 0 { throw ExitCode(Int32(summary.exitCode)) }
     }

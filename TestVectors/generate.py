@@ -618,6 +618,14 @@ class Vector:
             'awsCli': {'runs': self.runs, 'differences': sorted(self.differences, key=lambda d: d['s3Uri'])},
         }
 
+    def head_object(self, k):
+        """The sidecar of digest object k: `aws s3api head-object` output holding its S3 metadata."""
+        signature, algorithm, extra = self.sidecars[k]
+        head = {'AcceptRanges': 'bytes', 'ContentLength': len(self.objects[k]), 'ContentType': 'application/json',
+                'ContentEncoding': 'gzip',
+                'Metadata': dict({'signature': signature, 'signature-algorithm': algorithm}, **extra)}
+        return pretty(head, 4)
+
     def write(self, out):
         root = os.path.join(out, self.name)
         if os.path.exists(root):
@@ -625,11 +633,8 @@ class Vector:
         files = {}
         for k, data in self.objects.items():
             files['bucket/' + k] = data
-        for k, (signature, algorithm, extra) in self.sidecars.items():
-            head = {'AcceptRanges': 'bytes', 'ContentLength': len(self.objects[k]), 'ContentType': 'application/json',
-                    'ContentEncoding': 'gzip',
-                    'Metadata': dict({'signature': signature, 'signature-algorithm': algorithm}, **extra)}
-            files['bucket/' + k + '.metadata.json'] = pretty(head, 4)
+        for k in self.sidecars:
+            files['bucket/' + k + '.metadata.json'] = self.head_object(k)
         for region, (ks, epoch) in self.key_files.items():
             files[f'keys/{region}.json'] = pretty({'PublicKeyList': [k.entry(epoch) for k in ks]}, 4)
         files['aws-s3-metadata.json'] = pretty(dict(sorted(self.s3_metadata.items())))
@@ -1139,6 +1144,35 @@ def v_path_escape_symlink():
     return v
 
 
+def v_linked_sidecars():
+    v, trail, c = simple('linked-sidecars', 'Two digests\' sidecars are symbolic links to valid head-object '
+                         'documents holding their true signatures: the second digest\'s leads outside bucket/ '
+                         '(outside-bucket/), the newest\'s to a file inside bucket/ (planted/). A sidecar is never '
+                         'read through a link: the second digest is still valid, proven by the signature its '
+                         'successor records (signature source next_digest); the newest has no other source and is '
+                         'unverified (signature_unavailable), with the logs it lists.', 38,
+                         '2025-03-29T05:17:33Z', [1, 2, 1, 2])
+    d, newest = c[1], c[-1]
+    folder, name = d.key.rsplit('/', 1)
+    target = ESCAPE + 'outside-bucket/' + name + '.metadata.json'
+    v.outside[outside_path(folder + '/' + target)] = v.head_object(d.key)
+    del v.sidecars[d.key]
+    v.links[d.key + '.metadata.json'] = target
+    folder, name = newest.key.rsplit('/', 1)
+    planted = 'planted/' + name + '.metadata.json'
+    v.objects[planted] = v.head_object(newest.key)
+    del v.sidecars[newest.key]
+    v.links[newest.key + '.metadata.json'] = os.path.relpath(planted, folder)
+    v.digests[newest.uri] = ('unverified', 'signature_unavailable')
+    v.logs_of(newest, 'unverified', 'digest_unverified')
+    v.differ(newest.uri, 'unverified', 'valid', 'Its sidecar in the bucket copy is a symbolic link, which we refuse '
+             'to follow, so its signature is lost. The AWS CLI reads the signature from S3.')
+    for log in newest.logs:
+        v.differ(log.uri, 'unverified', 'valid', 'Listed only by the newest digest, whose sidecar is a symbolic link '
+                 'we do not follow; the AWS CLI reads its signature from S3.')
+    return v
+
+
 def v_path_escape_previous_digest():
     v = Vector('path-escape-previous-digest', 'A validly signed digest\'s previousDigestS3Object climbs out of the '
                'bucket with ".." segments (to a digest-shaped key timestamped between the real previous digest and '
@@ -1489,7 +1523,8 @@ VECTORS = [
     v_uncompressed_log, v_deleted_digest, v_modified_digest, v_garbled_digest, v_moved_digest,
     v_validation_disabled_gap, v_key_rotation, v_unknown_fingerprint, v_key_outside_validity, v_key_other_region,
     v_wrong_signature_algorithm, v_no_metadata, v_previous_hash_mismatch, v_org_trail, v_s3_prefix, v_multi_region,
-    v_two_trails, v_path_escape_log, v_path_escape_symlink, v_path_escape_previous_digest, v_hostile_digest_json,
+    v_two_trails, v_path_escape_log, v_path_escape_symlink, v_linked_sidecars, v_path_escape_previous_digest,
+    v_hostile_digest_json,
     v_gzip_bomb_log, v_key_expired_mid_chain, v_gap_strict, v_injected_log, v_replayed_digest, v_forked_chain,
     v_unlinked_digest, v_deleted_digest_run, v_truncated_tail, v_backfill_digests,
 ]

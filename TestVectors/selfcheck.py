@@ -5,7 +5,8 @@ expected to fail) and that every log hash matches (or is expected not to).
 
 Untrusted input is read the way the validator must read it: a key that could lead outside bucket/ (a "." or ".."
 or empty segment, an absolute key, a backslash, a percent-encoded dot, slash or backslash, or a symbolic link that
-resolves outside bucket/ or to nothing) is unsafe_path and never opened; digest JSON is parsed strictly (duplicate
+resolves outside bucket/ or to nothing) is unsafe_path and never opened; a sidecar that is a symbolic link is never
+read (the digest then has no signature from metadata); digest JSON is parsed strictly (duplicate
 keys, nesting deeper than 64 levels, invalid UTF-8, lone surrogates and wrong types are invalid_format), digests over
 16 MiB compressed or 64 MiB inflated are invalid_format, and logs are inflated and hashed as a stream.
 
@@ -327,8 +328,10 @@ def check_vector(vdir):
             inflated, d = read_digest(path)
             verdict = None if d is not None else ('invalid', 'invalid_format')
             side = None
-            if os.path.isfile(path + '.metadata.json'):
-                side = json.load(open(path + '.metadata.json'))['Metadata']
+            sidecar = path + '.metadata.json'
+            # a sidecar is never read through a symbolic link (wherever it leads): it is then no signature source
+            if os.path.isfile(sidecar) and not os.path.islink(sidecar):
+                side = json.load(open(sidecar))['Metadata']
             if not verdict and (d['digestS3Bucket'] != bucket_name or d['digestS3Object'] != cur):
                 verdict = ('invalid', 'moved')
             if not verdict and (d.get('digestSignatureAlgorithm') not in (None, 'SHA256withRSA') or

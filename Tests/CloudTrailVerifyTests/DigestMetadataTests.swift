@@ -230,3 +230,26 @@ struct ExtendedAttributesTests {
         }
     }
 }
+
+/// The `linked-sidecars` vector through the whole validator: a sidecar that is a link is never a signature source.
+@Suite("Linked sidecars")
+struct LinkedSidecarTests {
+    @Test("an older digest whose sidecar is a link is proven by its successor; the newest is unverified, naming the link")
+    func linkedSidecarsFallBack() async throws {
+        let vector = try TestVectorCatalog.expected("linked-sidecars")
+        let report = try await BucketValidator(options: TestVectorCatalog.options("linked-sidecars", vector)).run()
+        let digests = report.digests.sorted { $0.s3Uri.utf8.lexicographicallyPrecedes($1.s3Uri.utf8) }
+        try #require(digests.count == 4)
+        // The second digest's sidecar leads outside bucket/: its signature came from the third digest.
+        #expect(digests[1].status == .valid)
+        #expect(digests[1].signatureSource == .nextDigest)
+        #expect(digests[0].signatureSource == .sidecar)
+        #expect(digests[2].signatureSource == .sidecar)
+        // The newest digest's sidecar leads inside bucket/, to a valid document: still not followed.
+        let newest = digests[3]
+        #expect(newest.status == .unverified)
+        #expect(newest.reason == .signatureUnavailable)
+        #expect(newest.message?.hasSuffix(".metadata.json: a symbolic link, not followed)") == true)
+        #expect(newest.signatureSource == nil)
+    }
+}

@@ -918,7 +918,7 @@ def v_json_bomb():
                'inflated-digest limit); both invalid_format, their logs not_in_any_digest, and the walk goes on to '
                'the older digest. Two logs delivered during the gap hold a CloudTrail call followed by zeros: one of '
                '2 MB (1,000,000 values, all but the call let go as they are read), one of 70 MB whose call is a '
-               'StopLogging in the gap window; it is over the 64 MiB limit for a log parsed for explanations, so it '
+               'StopLogging in the gap window; it is over the 48 MiB limit for a log parsed for explanations, so it '
                'explains nothing (the reason goes to the caller). The gap keeps its two real explanations.', 39)
     trail = mgmt_trail()
     explanations = []

@@ -45,7 +45,7 @@ MAX_DEPTH = 64
 MAX_VALUES = 500_000          # scalars, arrays, objects and member names in one JSON document
 LOG_MAX_FILE = 256 << 20      # a log read for explanations: on disk,
 LOG_MAX_SCANNED = 1 << 30     # inflated and searched for a CloudTrail call,
-LOG_MAX_PARSED = 64 << 20     # inflated and parsed, when it may hold one
+LOG_MAX_PARSED = 48 << 20     # inflated and parsed, when it may hold one
 LOG_MARKERS = (b'cloudtrail.amazonaws.com', b'\\u')
 CHUNK = 1 << 20
 
@@ -240,7 +240,7 @@ def with_time(key, t):
 def read_records(path):
     """Records of a log file (gzip or plain JSON), or [] when it is not one, holds no CloudTrail call (neither
     cloudtrail.amazonaws.com nor a \\u escape that could spell it), or is over a limit: at most 256 MiB on disk,
-    1 GiB inflated, and 64 MiB inflated when it holds a CloudTrail call and is therefore parsed."""
+    1 GiB inflated, and 48 MiB inflated when it holds a CloudTrail call and is therefore parsed."""
     try:
         if os.path.getsize(path) > LOG_MAX_FILE:
             return []

@@ -59,7 +59,7 @@ public enum GapExplainer {
     public static let maximumScannedLogSize = 1 << 30
     /// The most inflated bytes of one log that holds `cloudtrail.amazonaws.com` (or a `\u` escape) and is
     /// therefore parsed; with ``maximumLogValueCount`` this bounds the memory a log costs.
-    public static let maximumParsedLogSize = 64 << 20
+    public static let maximumParsedLogSize = 48 << 20
     /// The most JSON values kept while parsing one log: the records that may explain a gap, plus the record
     /// being read. A real CloudTrail record holds tens to hundreds.
     public static let maximumLogValueCount = 100_000

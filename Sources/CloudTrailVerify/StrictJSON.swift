@@ -9,7 +9,9 @@
 /// the tree costs tens of bytes whatever it looks like in the input, so a few megabytes of
 /// `[0,0,0,…]` would otherwise cost gigabytes.
 enum StrictJSON {
-    indirect enum Value: Equatable, Sendable {
+    /// Not `indirect`: arrays and objects already hold their elements out of line, and boxing every
+    /// scalar too would double what a value costs.
+    enum Value: Equatable, Sendable {
         case null
         case bool(Bool)
         /// The number as written; callers that want numbers convert it.
@@ -55,9 +57,10 @@ enum StrictJSON {
     static let maximumDepth = 64
 
     /// The most values one document may hold, counting every scalar, array, object and
-    /// object member name. A value in the tree costs about 50 to 150 bytes, so this keeps a
-    /// parse under about 75 MB plus the text of its strings. A digest spends 8 values per log
-    /// file it lists, so this allows about 60,000 log files in one hour, far more than CloudTrail
+    /// object member name. A value in the tree costs about 40 bytes, and a string longer than
+    /// 15 bytes about 50 more plus its text, so this keeps a parse under about 50 MB plus the text
+    /// of its strings (which the input's size bounds). A digest spends about 14 values per log
+    /// file it lists, so this allows some 35,000 log files in one hour, far more than CloudTrail
     /// writes; key, trail and checkpoint files hold a few thousand at most.
     static let maximumValueCount = 500_000
 

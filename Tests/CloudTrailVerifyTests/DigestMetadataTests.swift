@@ -252,4 +252,28 @@ struct LinkedSidecarTests {
         #expect(newest.message?.hasSuffix(".metadata.json: a symbolic link, not followed)") == true)
         #expect(newest.signatureSource == nil)
     }
+
+    @Test("sidecars that are named pipes are judged, not waited on: the older digest is proven by its successor")
+    func namedPipeSidecarsDoNotHang() async throws {
+        try await TestSupport.withTemporaryDirectory { folder in
+            let copy = try BucketValidatorTests.copyVector("linked-sidecars", into: folder)
+            let vector = try TestVectorCatalog.expected("linked-sidecars")
+            let digests = vector.digests.map(\.s3Uri).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            // Every sidecar becomes a named pipe nobody writes to.
+            for uri in digests {
+                let path = copy + "/bucket/" + uri.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)[3] + ".metadata.json"
+                try FileManager.default.removeItem(atPath: path)
+                #expect(mkfifo(path, 0o600) == 0)
+            }
+            let report = try await BucketValidator(options: BucketValidatorTests.options(copy + "/bucket", keys: copy + "/keys")).run()
+            for uri in digests.dropLast() {
+                let entry = try #require(report.digests.first { $0.s3Uri == uri })
+                #expect(entry.status == .valid)
+                #expect(entry.signatureSource == .nextDigest)
+            }
+            let newest = try #require(report.digests.first { $0.s3Uri == digests.last })
+            #expect(newest.reason == .signatureUnavailable)
+            #expect(newest.message?.hasSuffix(".metadata.json: not a regular file)") == true)
+        }
+    }
 }

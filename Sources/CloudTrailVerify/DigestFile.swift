@@ -74,7 +74,8 @@ public struct DigestFile: Sendable {
         } catch {
             // Hitting the size limit is not a broken stream: say which limit it was.
             let overLimit = "inflates to more than \(Self.maximumUncompressedSize) bytes"
-            throw FormatProblem(message: error.message == overLimit ? "\(overLimit), the limit for a digest" : "not a gzip file: \(error.message)")
+            throw FormatProblem(message: error.message == overLimit ? "\(overLimit), the limit for a digest"
+                                                                    : "not a gzip file: \(error.message)")
         }
         guard inflated.trailingByteCount == 0 else {
             throw FormatProblem(message: "\(inflated.trailingByteCount) bytes after the end of the gzip stream")

@@ -730,6 +730,14 @@ class Vector:
             'awsCli': {'runs': self.runs, 'differences': sorted(self.differences, key=lambda d: d['s3Uri'])},
         }
 
+    def head_object(self, k):
+        """The sidecar of digest object k: `aws s3api head-object` output holding its S3 metadata."""
+        signature, algorithm, extra = self.sidecars[k]
+        head = {'AcceptRanges': 'bytes', 'ContentLength': len(self.objects[k]), 'ContentType': 'application/json',
+                'ContentEncoding': 'gzip',
+                'Metadata': dict({'signature': signature, 'signature-algorithm': algorithm}, **extra)}
+        return pretty(head, 4)
+
     def write(self, out):
         root = os.path.join(out, self.name)
         if os.path.exists(root):
@@ -737,11 +745,8 @@ class Vector:
         files = {}
         for k, data in self.objects.items():
             files['bucket/' + k] = data
-        for k, (signature, algorithm, extra) in self.sidecars.items():
-            head = {'AcceptRanges': 'bytes', 'ContentLength': len(self.objects[k]), 'ContentType': 'application/json',
-                    'ContentEncoding': 'gzip',
-                    'Metadata': dict({'signature': signature, 'signature-algorithm': algorithm}, **extra)}
-            files['bucket/' + k + '.metadata.json'] = pretty(head, 4)
+        for k in self.sidecars:
+            files['bucket/' + k + '.metadata.json'] = self.head_object(k)
         for region, (ks, epoch) in self.key_files.items():
             files[f'keys/{region}.json'] = pretty({'PublicKeyList': [k.entry(epoch) for k in ks]}, 4)
         files['aws-s3-metadata.json'] = pretty(dict(sorted(self.s3_metadata.items())))
@@ -1015,6 +1020,67 @@ def v_validation_disabled_gap():
                            'unreferenced/delivered_during_gap, a warning: exit 0.', 12)
 
 
+def _zeros(count):
+    """A JSON array of count zeros: a few bytes of gzip per thousand values."""
+    return b'[' + b'0,' * (count - 1) + b'0]'
+
+
+def v_json_bomb():
+    v = Vector('json-bomb', 'Small gzip files that inflate to tens of MB of tiny JSON values, which a reader building '
+               'a tree would pay for in gigabytes. Two digests of the chain before a gap are replaced: one by 30 MB of '
+               '[0,0,...] (15,000,000 values, over the 500,000-value limit), one by 40 MB of it (over the 32 MiB '
+               'inflated-digest limit); both invalid_format, their logs not_in_any_digest, and the walk goes on to '
+               'the older digest. Two logs delivered during the gap hold a CloudTrail call followed by zeros: one of '
+               '2 MB (1,000,000 values, all but the call let go as they are read), one of 70 MB whose call is a '
+               'StopLogging in the gap window; it is over the 48 MiB limit for a log parsed for explanations, so it '
+               'explains nothing (the reason goes to the caller). The gap keeps its two real explanations.', 39)
+    trail = mgmt_trail()
+    explanations = []
+    reenabled = T('2025-03-30T07:42:18Z')
+
+    def disable(i, start, end, logs):
+        if i != 3:
+            return logs
+        delivered = end - timedelta(minutes=2, seconds=51)
+        log, why = trail_call_log(v.rng, trail, delivered, delivered - timedelta(minutes=4, seconds=12), MALLORY,
+                                  '203.0.113.7', False)
+        explanations.append(why)
+        return logs + [log]
+
+    def enable(i, start, end, logs):
+        if i != 0:
+            return logs
+        log, why = trail_call_log(v.rng, trail, start + timedelta(minutes=4, seconds=37),
+                                  reenabled - timedelta(seconds=2), JDOE, '198.51.100.23', True)
+        explanations.append(why)
+        return [log] + logs
+
+    a = v.chain(trail, T('2025-03-30T01:09:41Z'), [1, 2, 1, 1], key(MAIN), before=disable)
+    v.unlisted_logs(trail, a[-1].end, reenabled, 2)
+    b = v.chain(trail, reenabled + HOUR, [2, 1, 1], key(MAIN), first_start=reenabled, before=enable)
+    for d, values in ((a[1], 15_000_000), (a[2], 20_000_000)):
+        v.garble(d.key, gz(_zeros(values)))
+        v.digests[d.uri] = ('invalid', 'invalid_format')
+        v.forget_logs_of(d)
+
+    def call(name, event_time):
+        return java_json({'eventVersion': '1.11', 'eventTime': iso(event_time), 'eventSource': 'cloudtrail.amazonaws.com',
+                          'eventName': name, 'awsRegion': trail.home_region, 'sourceIPAddress': '203.0.113.66',
+                          'userIdentity': {'type': 'IAMUser', 'arn': MALLORY, 'accountId': trail.account},
+                          'requestParameters': {'name': trail.name}})
+
+    for minutes, name, values in ((53, 'DescribeTrails', 1_000_000), (97, 'StopLogging', 35_000_000)):
+        delivered = a[-1].end + timedelta(minutes=minutes, seconds=14)
+        unique = ''.join(v.rng.choice(string.ascii_letters + string.digits) for _ in range(16))
+        raw = b'{"Records":[' + call(name, delivered - timedelta(minutes=3)) + b',' + _zeros(values)[1:] + b'}'
+        log = PreparedLog(trail, delivered, unique, delivered, delivered, gz(raw), sha256(raw))
+        v.objects[log.key] = log.gz
+    v.gap(trail, a[-1].end, b[0].start, explanations)
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, a, b)
+    return v
+
+
 def v_gap_strict():
     return _validation_gap('gap-strict', 'validation-disabled-gap run with --strict: the logs delivered during the '
                            'gap (listed by no digest) cannot be proven, and --strict makes that fail the run (exit 1).',
@@ -1250,6 +1316,35 @@ def v_path_escape_symlink():
     v.logs[log.uri] = ('invalid', 'unsafe_path', None)
     v.keys('us-east-1', [MAIN])
     v.run(trail, c)
+    return v
+
+
+def v_linked_sidecars():
+    v, trail, c = simple('linked-sidecars', 'Two digests\' sidecars are symbolic links to valid head-object '
+                         'documents holding their true signatures: the second digest\'s leads outside bucket/ '
+                         '(outside-bucket/), the newest\'s to a file inside bucket/ (planted/). A sidecar is never '
+                         'read through a link: the second digest is still valid, proven by the signature its '
+                         'successor records (signature source next_digest); the newest has no other source and is '
+                         'unverified (signature_unavailable), with the logs it lists.', 38,
+                         '2025-03-29T05:17:33Z', [1, 2, 1, 2])
+    d, newest = c[1], c[-1]
+    folder, name = d.key.rsplit('/', 1)
+    target = ESCAPE + 'outside-bucket/' + name + '.metadata.json'
+    v.outside[outside_path(folder + '/' + target)] = v.head_object(d.key)
+    del v.sidecars[d.key]
+    v.links[d.key + '.metadata.json'] = target
+    folder, name = newest.key.rsplit('/', 1)
+    planted = 'planted/' + name + '.metadata.json'
+    v.objects[planted] = v.head_object(newest.key)
+    del v.sidecars[newest.key]
+    v.links[newest.key + '.metadata.json'] = os.path.relpath(planted, folder)
+    v.digests[newest.uri] = ('unverified', 'signature_unavailable')
+    v.logs_of(newest, 'unverified', 'digest_unverified')
+    v.differ(newest.uri, 'unverified', 'valid', 'Its sidecar in the bucket copy is a symbolic link, which we refuse '
+             'to follow, so its signature is lost. The AWS CLI reads the signature from S3.')
+    for log in newest.logs:
+        v.differ(log.uri, 'unverified', 'valid', 'Listed only by the newest digest, whose sidecar is a symbolic link '
+                 'we do not follow; the AWS CLI reads its signature from S3.')
     return v
 
 
@@ -1763,7 +1858,8 @@ VECTORS = [
     v_uncompressed_log, v_deleted_digest, v_modified_digest, v_garbled_digest, v_moved_digest,
     v_validation_disabled_gap, v_key_rotation, v_unknown_fingerprint, v_key_outside_validity, v_key_other_region,
     v_wrong_signature_algorithm, v_no_metadata, v_previous_hash_mismatch, v_org_trail, v_s3_prefix, v_multi_region,
-    v_two_trails, v_path_escape_log, v_path_escape_symlink, v_path_escape_previous_digest, v_hostile_digest_json,
+    v_two_trails, v_path_escape_log, v_path_escape_symlink, v_linked_sidecars, v_path_escape_previous_digest,
+    v_hostile_digest_json, v_json_bomb,
     v_gzip_bomb_log, v_key_expired_mid_chain, v_gap_strict, v_injected_log, v_replayed_digest, v_forked_chain,
     v_unlinked_digest, v_deleted_digest_run, v_truncated_tail, v_backfill_digests,
     v_unaccounted_objects, v_orphan_log_folders, v_orphan_log_folders_filtered, v_multi_region_trail_file,

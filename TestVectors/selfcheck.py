@@ -5,9 +5,10 @@ expected to fail) and that every log hash matches (or is expected not to).
 
 Untrusted input is read the way the validator must read it: a key that could lead outside bucket/ (a "." or ".."
 or empty segment, an absolute key, a backslash, a percent-encoded dot, slash or backslash, or a symbolic link that
-resolves outside bucket/ or to nothing) is unsafe_path and never opened; digest JSON is parsed strictly (duplicate
+resolves outside bucket/ or to nothing) is unsafe_path and never opened; a sidecar that is a symbolic link is never
+read (the digest then has no signature from metadata); digest JSON is parsed strictly (duplicate
 keys, nesting deeper than 64 levels, invalid UTF-8, lone surrogates and wrong types are invalid_format), digests over
-16 MiB compressed or 64 MiB inflated are invalid_format, and logs are inflated and hashed as a stream.
+16 MiB compressed or 32 MiB inflated or holding more than 500,000 JSON values are invalid_format, and logs are inflated and hashed as a stream.
 
     python3 TestVectors/selfcheck.py [DIR]
 """
@@ -70,8 +71,13 @@ OPTIONAL_STRINGS = ['awsAccountId', 'digestSignatureAlgorithm', 'previousDigestS
 LOG_REQUIRED_STRINGS = ['s3Bucket', 's3Object', 'hashValue']
 LOG_OPTIONAL_STRINGS = ['hashAlgorithm', 'oldestEventTime', 'newestEventTime']
 MAX_DIGEST_FILE = 16 << 20
-MAX_DIGEST_JSON = 64 << 20
+MAX_DIGEST_JSON = 32 << 20
 MAX_DEPTH = 64
+MAX_VALUES = 500_000          # scalars, arrays, objects and member names in one JSON document
+LOG_MAX_FILE = 256 << 20      # a log read for explanations: on disk,
+LOG_MAX_SCANNED = 1 << 30     # inflated and searched for a CloudTrail call,
+LOG_MAX_PARSED = 48 << 20     # inflated and parsed, when it may hold one
+LOG_MARKERS = (b'cloudtrail.amazonaws.com', b'\\u')
 CHUNK = 1 << 20
 
 
@@ -140,6 +146,20 @@ def _max_depth(text):
     return deepest
 
 
+def _value_count(value):
+    """Values in a parsed document as the strict reader counts them: each scalar, array, object and member name."""
+    count, pending = 0, [value]
+    while pending:
+        v = pending.pop()
+        count += 1
+        if isinstance(v, dict):
+            count += len(v)
+            pending.extend(v.values())
+        elif isinstance(v, list):
+            pending.extend(v)
+    return count
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value
@@ -175,6 +195,8 @@ def parse_digest(raw):
     if _max_depth(text) > MAX_DEPTH:
         raise ValueError('nested too deep')
     d = json.loads(text, object_pairs_hook=_no_duplicates)
+    if _value_count(d) > MAX_VALUES:
+        raise ValueError('more than 500,000 values')
     for string in _strings(d):
         string.encode('utf-8')                       # a lone surrogate (\ud800) raises (a ValueError)
     if not isinstance(d, dict):
@@ -266,12 +288,31 @@ def with_time(key, t):
 
 
 def read_records(path):
-    """Records of a log file (gzip or plain JSON), or [] when it is not one."""
+    """Records of a log file (gzip or plain JSON), or [] when it is not one, holds no CloudTrail call (neither
+    cloudtrail.amazonaws.com nor a \\u escape that could spell it), or is over a limit: at most 256 MiB on disk,
+    1 GiB inflated, and 48 MiB inflated when it holds a CloudTrail call and is therefore parsed."""
     try:
+        if os.path.getsize(path) > LOG_MAX_FILE:
+            return []
         with open(path, 'rb') as f:
-            data = f.read(64 << 20)
-        if data[:2] == b'\x1f\x8b':
-            data = zlib.decompressobj(31).decompress(data, 256 << 20)
+            raw = f.read()
+        if raw[:2] != b'\x1f\x8b':
+            data = raw
+        else:
+            z, pieces, total = zlib.decompressobj(31), [], 0
+            piece = z.decompress(raw, CHUNK)
+            while piece:
+                total += len(piece)
+                if total > LOG_MAX_SCANNED:
+                    return []
+                if total <= LOG_MAX_PARSED + CHUNK:
+                    pieces.append(piece)
+                piece = z.decompress(z.unconsumed_tail, CHUNK)
+            if not z.eof:
+                return []
+            data = b''.join(pieces)
+        if not any(m in data for m in LOG_MARKERS) or len(data) > LOG_MAX_PARSED:
+            return []
         records = json.loads(data).get('Records')
         return records if isinstance(records, list) else []
     except (ValueError, zlib.error, AttributeError, OSError):
@@ -396,8 +437,10 @@ def check_vector(vdir):
             if d is None:
                 unreadable.setdefault(scope, []).append(ts_time(ts_key(cur)))
             side = None
-            if os.path.isfile(path + '.metadata.json'):
-                side = json.load(open(path + '.metadata.json'))['Metadata']
+            sidecar = path + '.metadata.json'
+            # a sidecar is never read through a symbolic link (wherever it leads): it is then no signature source
+            if os.path.isfile(sidecar) and not os.path.islink(sidecar):
+                side = json.load(open(sidecar))['Metadata']
             if not verdict and (d['digestS3Bucket'] != bucket_name or d['digestS3Object'] != cur):
                 verdict = ('invalid', 'moved')
             if not verdict and (d.get('digestSignatureAlgorithm') not in (None, 'SHA256withRSA') or

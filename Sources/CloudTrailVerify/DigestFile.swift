@@ -46,7 +46,11 @@ public struct DigestFile: Sendable {
     public var logFiles: [LogFileEntry]
 
     /// Uncompressed digests larger than this are refused as malformed; real ones are kilobytes to a few megabytes.
-    public static let maximumUncompressedSize = 64 * 1024 * 1024
+    ///
+    /// With ``StrictJSON/maximumValueCount`` this bounds the memory one digest costs whatever its
+    /// shape: the inflated bytes, plus a tree of at most that many values over at most these bytes of
+    /// text, stays well under 200 MB (see docs/security.md, "Limits").
+    public static let maximumUncompressedSize = 32 * 1024 * 1024
     /// Compressed digest files larger than this are refused unread.
     public static let maximumFileSize = 16 * 1024 * 1024
 
@@ -68,7 +72,10 @@ public struct DigestFile: Sendable {
         do {
             inflated = try GzipInflater.inflate(compressed, limit: Self.maximumUncompressedSize)
         } catch {
-            throw FormatProblem(message: "not a gzip file: \(error.message)")
+            // Hitting the size limit is not a broken stream: say which limit it was.
+            let overLimit = "inflates to more than \(Self.maximumUncompressedSize) bytes"
+            throw FormatProblem(message: error.message == overLimit ? "\(overLimit), the limit for a digest"
+                                                                    : "not a gzip file: \(error.message)")
         }
         guard inflated.trailingByteCount == 0 else {
             throw FormatProblem(message: "\(inflated.trailingByteCount) bytes after the end of the gzip stream")
@@ -85,7 +92,7 @@ public struct DigestFile: Sendable {
         do {
             document = try StrictJSON.parse(json)
         } catch {
-            throw FormatProblem(message: "not valid JSON: \(error)")
+            throw FormatProblem(message: error.exceedsLimit ? "JSON over the reader's limit: \(error)" : "not valid JSON: \(error)")
         }
         guard let members = document.members else {
             throw FormatProblem(message: "JSON is not an object")

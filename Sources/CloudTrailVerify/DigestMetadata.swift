@@ -5,9 +5,20 @@ import Foundation
 ///
 /// The third source, the next digest's `previousDigestSignature`, is the chain
 /// walk's business (``DigestChain``).
+///
+/// Both sources are read without following a symbolic link in the last path component,
+/// like every other file of the bucket copy: the digest's folder was already checked to lie
+/// inside the copy (``BucketRoots``), and a sidecar that is a link, a named pipe, or anything
+/// but a regular file within the size limit is refused before a byte of it is read.
+///
+/// A digest that is itself a symbolic link (``BucketRoots`` lets a link stay inside the copy)
+/// has its metadata read at its own name: the sidecar beside the link, and the link's own
+/// extended attributes (Linux gives a link none), never those of the file it leads to. S3
+/// metadata belongs to an object's name, and a link in a copy is not something S3 made.
 enum DigestMetadata {
     /// The signature from the file's own metadata, or `nil` when neither source has one.
-    /// `problem` explains a sidecar that exists but could not be used.
+    /// `problem` explains a sidecar that exists but could not be used (a link, a pipe, too
+    /// large, malformed), or a digest that is a link whose target's attributes were not read.
     static func signature(forDigestAt path: String) -> (signature: DigestSignature?, problem: String?) {
         if let hex = ExtendedAttributes.value(named: "user.signature", path: path) {
             let algorithm = ExtendedAttributes.value(named: "user.signature-algorithm", path: path)
@@ -18,11 +29,22 @@ enum DigestMetadata {
                                     backfillGenerationTimestamp: generated?.trimmingCharacters(in: .whitespacesAndNewlines)), nil)
         }
         let sidecar = path + ".metadata.json"
-        switch RegularFile.read(sidecar, limit: maximumSidecarSize) {
-        case .failure(.notFound): return (nil, nil)
+        switch RegularFile.read(sidecar, limit: maximumSidecarSize, followingLinks: false) {
+        case .failure(.notFound):
+            return (nil, isSymbolicLink(path)
+                ? "the digest is a symbolic link: the extended attributes of the file it leads to are not read, and there is no sidecar beside the link"
+                : nil)
+        case .failure(.tooLarge(let size)):
+            return (nil, "sidecar \(sidecar): \(size) bytes, over the \(maximumSidecarSize)-byte limit")
         case .failure(let problem): return (nil, "sidecar \(sidecar): \(problem.message)")
         case .success(let bytes): return parseSidecar(bytes, path: sidecar)
         }
+    }
+
+    /// Whether the last component of `path` is a symbolic link (not followed).
+    private static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
     /// Sidecars are a few hundred bytes; anything much larger is not `head-object` output.

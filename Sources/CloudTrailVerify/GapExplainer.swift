@@ -53,8 +53,16 @@ public enum GapExplainer {
     /// the last digest and the cure up to an hour after the next.
     public static let margin: TimeInterval = 2 * 3600
 
-    /// The most bytes one log file may inflate to; larger files are skipped.
+    /// The most bytes one log file may hold on disk; larger files are not read for explanations.
     public static let maximumLogSize = 256 << 20
+    /// The most inflated bytes of one log searched for a CloudTrail call (as a stream, in constant memory).
+    public static let maximumScannedLogSize = 1 << 30
+    /// The most inflated bytes of one log that holds `cloudtrail.amazonaws.com` (or a `\u` escape) and is
+    /// therefore parsed; with ``maximumLogValueCount`` this bounds the memory a log costs.
+    public static let maximumParsedLogSize = 48 << 20
+    /// The most JSON values kept while parsing one log: the records that may explain a gap, plus the record
+    /// being read. A real CloudTrail record holds tens to hundreds.
+    public static let maximumLogValueCount = 100_000
 
     /// The CloudTrail events in `logFiles` that explain a gap from `gapStart` to `gapEnd`,
     /// oldest first.
@@ -73,7 +81,7 @@ public enum GapExplainer {
         var found: [(date: Date, order: Int, explanation: GapExplanation)] = []
         var seenEventIDs: Set<String> = []
         for path in logFiles {
-            guard let records = records(inLogFile: path) else { continue }
+            guard case .success(let records) = records(inLogFile: path) else { continue }
             for record in records {
                 guard let match = explanation(of: record, logFile: path, trailName: wanted),
                       window.contains(match.date) else { continue }
@@ -85,18 +93,20 @@ public enum GapExplainer {
         return found.sorted { ($0.date, $0.order) < ($1.date, $1.order) }.map(\.explanation)
     }
 
-    /// The `Records` of one log file, or `nil` when it cannot be read or is not a CloudTrail log.
-    static func records(inLogFile path: String) -> [StrictJSON.Value]? {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size <= maximumLogSize,
-              let data = FileManager.default.contents(atPath: path) else { return nil }
-        var bytes = [UInt8](data)
-        if bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b {
-            guard let inflated = try? GzipInflater.inflate(bytes, limit: maximumLogSize) else { return nil }
-            bytes = inflated.bytes
+    /// The records of one log file that may explain a gap (successful or not, about any trail: calls to
+    /// CloudTrail's trail APIs), or why the file could not be read for explanations.
+    ///
+    /// Memory is bounded whatever the file holds (see ``ExplanationLogReader``): a log with no CloudTrail
+    /// call is only searched, as a stream, and one that may hold one is parsed keeping only these records.
+    /// A log with no CloudTrail call gives no records and no reason.
+    static func records(inLogFile path: String) -> Result<[StrictJSON.Value], ExplanationLogReader.Skip> {
+        let limits = ExplanationLogReader.Limits(fileSize: maximumLogSize, scannedSize: maximumScannedLogSize,
+                                                 parsedSize: maximumParsedLogSize, valueCount: maximumLogValueCount)
+        return ExplanationLogReader.records(inLogFile: path, limits: limits) { record in
+            guard case .string("cloudtrail.amazonaws.com")? = record["eventSource"],
+                  case .string(let eventName)? = record["eventName"] else { return false }
+            return trailEvents.contains(eventName)
         }
-        guard let document = try? StrictJSON.parse(bytes), case .array(let records)? = document["Records"] else { return nil }
-        return records
     }
 
     private static let trailEvents: Set<String> = ["StopLogging", "DeleteTrail", "UpdateTrail", "StartLogging", "CreateTrail"]

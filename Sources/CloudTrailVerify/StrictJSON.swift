@@ -4,8 +4,14 @@
 /// what could make two readers disagree: duplicate keys, invalid UTF-8, lone
 /// surrogates, nesting deeper than ``maximumDepth``; and it never recurses
 /// deeper than that, so a 100,000-level document cannot exhaust the stack.
+///
+/// Memory is bounded by ``maximumValueCount`` as well as by the input's size: each value of
+/// the tree costs tens of bytes whatever it looks like in the input, so a few megabytes of
+/// `[0,0,0,…]` would otherwise cost gigabytes.
 enum StrictJSON {
-    indirect enum Value: Equatable, Sendable {
+    /// Not `indirect`: arrays and objects already hold their elements out of line, and boxing every
+    /// scalar too would double what a value costs.
+    enum Value: Equatable, Sendable {
         case null
         case bool(Bool)
         /// The number as written; callers that want numbers convert it.
@@ -42,27 +48,67 @@ enum StrictJSON {
     struct ParseError: Error, Equatable, CustomStringConvertible {
         var message: String
         var offset: Int
+        /// Whether the document broke one of the reader's limits (depth, value count) rather than JSON's grammar.
+        var exceedsLimit = false
         var description: String { "\(message) at byte \(offset)" }
     }
 
     /// Deeper than any CloudTrail file (digests nest three levels).
     static let maximumDepth = 64
 
-    static func parse(_ bytes: [UInt8]) throws(ParseError) -> Value {
-        var parser = Parser(bytes: bytes)
+    /// The most values one document may hold, counting every scalar, array, object and
+    /// object member name. A value in the tree costs about 40 bytes, and a string longer than
+    /// 15 bytes about 50 more plus its text, so this keeps a parse under about 50 MB plus the text
+    /// of its strings (which the input's size bounds). A digest spends about 14 values per log
+    /// file it lists, so this allows some 35,000 log files in one hour, far more than CloudTrail
+    /// writes; key, trail and checkpoint files hold a few thousand at most.
+    static let maximumValueCount = 500_000
+
+    static func parse(_ bytes: [UInt8], maximumValueCount: Int = StrictJSON.maximumValueCount) throws(ParseError) -> Value {
+        var parser = Parser(bytes: bytes, maximumValueCount: maximumValueCount)
         let value = try parser.parseDocument()
         return value
+    }
+
+    /// Parses a document whose top level is an object, keeping of the array held by its member
+    /// `member` only the elements `keep` accepts; every other part is parsed (and checked) as usual.
+    ///
+    /// Each element is handed to `keep` as soon as it is complete, and a refused one is let go at
+    /// once, so ``maximumValueCount`` bounds the values kept (plus the element being read), not
+    /// the values in the file: a large CloudTrail log costs the memory of its largest record.
+    static func parse(_ bytes: [UInt8], maximumValueCount: Int = StrictJSON.maximumValueCount,
+                      keepingElementsOf member: String, where keep: (Value) -> Bool) throws(ParseError) -> Value {
+        try withoutActuallyEscaping(keep) { (keep) throws(ParseError) -> Value in
+            var parser = Parser(bytes: bytes, maximumValueCount: maximumValueCount)
+            return try parser.parseDocument(filter: (member, keep))
+        }
     }
 
     private struct Parser {
         let bytes: [UInt8]
         var index = 0
+        let maximumValueCount: Int
+        /// Values in the tree so far (less those of refused elements).
+        var valueCount = 0
 
-        init(bytes: [UInt8]) {
+        init(bytes: [UInt8], maximumValueCount: Int) {
             self.bytes = bytes
+            self.maximumValueCount = maximumValueCount
         }
 
         func fail(_ message: String) -> ParseError { ParseError(message: message, offset: index) }
+
+        func tooDeep() -> ParseError {
+            ParseError(message: "nested deeper than \(StrictJSON.maximumDepth) levels", offset: index, exceedsLimit: true)
+        }
+
+        /// Counts one more value (or member name), refusing the document past the limit.
+        mutating func countValue() throws(ParseError) {
+            valueCount += 1
+            guard valueCount <= maximumValueCount else {
+                throw ParseError(message: "more than \(maximumValueCount) values", offset: index, exceedsLimit: true)
+            }
+        }
 
         mutating func skipSpace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0a || bytes[index] == 0x0d || bytes[index] == 0x09 {
@@ -78,6 +124,10 @@ enum StrictJSON {
             var members: [(String, Value)] = []
             var keys: Set<String> = []
             var pendingKey: String?
+            /// Whether this is the filtered array: its elements are offered to `keep`.
+            var isFiltered = false
+            /// ``valueCount`` before the element being read, to give back when it is refused.
+            var elementStart = 0
 
             init(isObject: Bool, pendingKey: String? = nil) {
                 self.isObject = isObject
@@ -85,7 +135,7 @@ enum StrictJSON {
             }
         }
 
-        mutating func parseDocument() throws(ParseError) -> Value {
+        mutating func parseDocument(filter: (member: String, keep: (Value) -> Bool)? = nil) throws(ParseError) -> Value {
             // Containers being built, innermost last: an explicit stack instead of recursion.
             var stack: [Frame] = []
             var result: Value?
@@ -94,10 +144,11 @@ enum StrictJSON {
                 // Parse one value (scalar, or the opening of a container).
                 var value: Value?
                 guard index < bytes.count else { throw fail("unexpected end of input") }
+                try countValue()
                 switch bytes[index] {
                 case UInt8(ascii: "{"):
                     index += 1
-                    guard stack.count < StrictJSON.maximumDepth else { throw fail("nested deeper than \(StrictJSON.maximumDepth) levels") }
+                    guard stack.count < StrictJSON.maximumDepth else { throw tooDeep() }
                     skipSpace()
                     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                         index += 1
@@ -110,13 +161,18 @@ enum StrictJSON {
                     }
                 case UInt8(ascii: "["):
                     index += 1
-                    guard stack.count < StrictJSON.maximumDepth else { throw fail("nested deeper than \(StrictJSON.maximumDepth) levels") }
+                    guard stack.count < StrictJSON.maximumDepth else { throw tooDeep() }
                     skipSpace()
                     if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
                         index += 1
                         value = .array([])
                     } else {
-                        stack.append(Frame(isObject: false))
+                        let frame = Frame(isObject: false)
+                        if let filter, stack.count == 1, stack[0].isObject, stack[0].pendingKey == filter.member {
+                            frame.isFiltered = true
+                            frame.elementStart = valueCount
+                        }
+                        stack.append(frame)
                         continue
                     }
                 case UInt8(ascii: "\""):
@@ -142,10 +198,15 @@ enum StrictJSON {
                     }
                     skipSpace()
                     if !frame.isObject {
-                        frame.items.append(finished)
+                        if !frame.isFiltered || filter?.keep(finished) == true {
+                            frame.items.append(finished)
+                        } else {
+                            valueCount = frame.elementStart
+                        }
                         guard index < bytes.count else { throw fail("unexpected end of input in an array") }
                         if bytes[index] == UInt8(ascii: ",") {
                             index += 1
+                            frame.elementStart = valueCount
                         } else if bytes[index] == UInt8(ascii: "]") {
                             index += 1
                             stack.removeLast()
@@ -183,6 +244,7 @@ enum StrictJSON {
         /// `"key"` followed by `:`.
         mutating func parseKey() throws(ParseError) -> String {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            try countValue()
             let key = try parseString()
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected : after a key") }

@@ -210,6 +210,28 @@ struct DigestFileTests {
         #expect(Self.problem(compressed: [])?.message.hasPrefix("not a gzip file") == true)
     }
 
+    @Test("a small gzip of tiny JSON values is refused by the value limit, and one inflating past 32 MiB by the size limit")
+    func jsonBombsNameTheirLimit() throws {
+        /// `[0,0,…,0]`: commas everywhere, then the brackets and the zeros.
+        func zeros(_ count: Int) -> [UInt8] {
+            var bytes = [UInt8](repeating: UInt8(ascii: ","), count: 2 * count + 1)
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                var index = 1
+                while index < buffer.count { buffer[index] = UInt8(ascii: "0"); index += 2 }
+                buffer[0] = UInt8(ascii: "[")
+                buffer[buffer.count - 1] = UInt8(ascii: "]")
+            }
+            return bytes
+        }
+        let values = try TestSupport.gzip(zeros(StrictJSON.maximumValueCount + 1))
+        #expect(values.count < 10_000)
+        #expect(Self.problem(compressed: values)?.message.hasPrefix(
+            "JSON over the reader's limit: more than \(StrictJSON.maximumValueCount) values at byte ") == true)
+        let size = try TestSupport.gzip(zeros(DigestFile.maximumUncompressedSize / 2 + 1))
+        #expect(Self.problem(compressed: size)?.message
+            == "inflates to more than \(DigestFile.maximumUncompressedSize) bytes, the limit for a digest")
+    }
+
     @Test("bytes after the gzip stream are a FormatProblem")
     func trailingBytes() throws {
         let compressed = try TestSupport.bytes(atPath: Clean.firstDigestPath)

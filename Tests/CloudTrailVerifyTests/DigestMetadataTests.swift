@@ -79,6 +79,77 @@ struct DigestMetadataTests {
         }
     }
 
+    @Test("a sidecar that is a symbolic link is refused unread, whether it leads inside or outside the copy",
+          arguments: ["inside", "outside"])
+    func symbolicLinkSidecar(leadsTo: String) throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let bucket = dir + "/bucket"
+            try FileManager.default.createDirectory(atPath: bucket, withIntermediateDirectories: true)
+            let path = try Self.copyDigest(to: bucket, withSidecar: false)
+            // A valid head-object sidecar, planted where the link leads.
+            let target = leadsTo == "inside" ? bucket + "/planted.json" : dir + "/planted.json"
+            try FileManager.default.copyItem(atPath: Clean.firstDigestPath + ".metadata.json", toPath: target)
+            try FileManager.default.createSymbolicLink(atPath: path + ".metadata.json", withDestinationPath: target)
+            let found = DigestMetadata.signature(forDigestAt: path)
+            #expect(found.signature == nil)
+            #expect(found.problem == "sidecar \(path).metadata.json: a symbolic link, not followed")
+        }
+    }
+
+    @Test("a sidecar that is a named pipe is refused at once, never waited on")
+    func namedPipeSidecar() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir, withSidecar: false)
+            #expect(mkfifo(path + ".metadata.json", 0o600) == 0)
+            // A blocking open of a pipe with no writer would never return: the test would hang.
+            let found = DigestMetadata.signature(forDigestAt: path)
+            #expect(found.signature == nil)
+            #expect(found.problem == "sidecar \(path).metadata.json: not a regular file")
+        }
+    }
+
+    @Test("a sidecar that is a folder is refused with a problem")
+    func folderSidecar() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir, withSidecar: false)
+            try FileManager.default.createDirectory(atPath: path + ".metadata.json", withIntermediateDirectories: false)
+            let found = DigestMetadata.signature(forDigestAt: path)
+            #expect(found.signature == nil)
+            #expect(found.problem == "sidecar \(path).metadata.json: not a regular file")
+        }
+    }
+
+    @Test("a digest that is a symbolic link uses the sidecar beside the link, not the one beside its target")
+    func linkedDigestUsesItsOwnSidecar() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let real = try Self.copyDigest(to: dir)
+            let link = dir + "/linked.json.gz"
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+            let bare = DigestMetadata.signature(forDigestAt: link)
+            #expect(bare.signature == nil)
+            #expect(bare.problem?.contains("the digest is a symbolic link") == true)
+            try TestSupport.write(#"{"Metadata": {"signature": "abcd"}}"#, to: link + ".metadata.json")
+            let found = DigestMetadata.signature(forDigestAt: link)
+            #expect(found.problem == nil)
+            #expect(found.signature == DigestSignature(hex: "abcd", algorithm: nil, source: .sidecar))
+        }
+    }
+
+    @Test("a digest that is a symbolic link does not get the extended attributes of the file it leads to",
+          .enabled(if: TestSupport.extendedAttributeBase != nil, "the temporary file system refuses user.* extended attributes"))
+    func linkedDigestAttributesNotFollowed() throws {
+        try TestSupport.withTemporaryDirectory(in: TestSupport.extendedAttributeBase) { (dir: String) throws in
+            let real = try Self.copyDigest(to: dir, withSidecar: false)
+            try TestSupport.setExtendedAttribute("user.signature", try Self.sidecarHex(), path: real)
+            let link = dir + "/linked.json.gz"
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+            #expect(DigestMetadata.signature(forDigestAt: real).signature?.source == .extendedAttribute)
+            let found = DigestMetadata.signature(forDigestAt: link)
+            #expect(found.signature == nil)
+            #expect(found.problem?.contains("the extended attributes of the file it leads to are not read") == true)
+        }
+    }
+
     @Test("user.signature and user.signature-algorithm win over a sidecar, trimmed",
           .enabled(if: TestSupport.extendedAttributeBase != nil, "the temporary file system refuses user.* extended attributes"))
     func extendedAttributesWin() throws {
@@ -156,6 +227,53 @@ struct ExtendedAttributesTests {
             #expect(ExtendedAttributes.value(named: "user.signature", path: path) == value)
             // Beyond the reader's limit the value is not read at all.
             #expect(ExtendedAttributes.value(named: "user.signature", path: path, limit: 8192) == nil)
+        }
+    }
+}
+
+/// The `linked-sidecars` vector through the whole validator: a sidecar that is a link is never a signature source.
+@Suite("Linked sidecars")
+struct LinkedSidecarTests {
+    @Test("an older digest whose sidecar is a link is proven by its successor; the newest is unverified, naming the link")
+    func linkedSidecarsFallBack() async throws {
+        let vector = try TestVectorCatalog.expected("linked-sidecars")
+        let report = try await BucketValidator(options: TestVectorCatalog.options("linked-sidecars", vector)).run()
+        let digests = report.digests.sorted { $0.s3Uri.utf8.lexicographicallyPrecedes($1.s3Uri.utf8) }
+        try #require(digests.count == 4)
+        // The second digest's sidecar leads outside bucket/: its signature came from the third digest.
+        #expect(digests[1].status == .valid)
+        #expect(digests[1].signatureSource == .nextDigest)
+        #expect(digests[0].signatureSource == .sidecar)
+        #expect(digests[2].signatureSource == .sidecar)
+        // The newest digest's sidecar leads inside bucket/, to a valid document: still not followed.
+        let newest = digests[3]
+        #expect(newest.status == .unverified)
+        #expect(newest.reason == .signatureUnavailable)
+        #expect(newest.message?.hasSuffix(".metadata.json: a symbolic link, not followed)") == true)
+        #expect(newest.signatureSource == nil)
+    }
+
+    @Test("sidecars that are named pipes are judged, not waited on: the older digest is proven by its successor")
+    func namedPipeSidecarsDoNotHang() async throws {
+        try await TestSupport.withTemporaryDirectory { folder in
+            let copy = try BucketValidatorTests.copyVector("linked-sidecars", into: folder)
+            let vector = try TestVectorCatalog.expected("linked-sidecars")
+            let digests = vector.digests.map(\.s3Uri).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            // Every sidecar becomes a named pipe nobody writes to.
+            for uri in digests {
+                let path = copy + "/bucket/" + uri.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)[3] + ".metadata.json"
+                try FileManager.default.removeItem(atPath: path)
+                #expect(mkfifo(path, 0o600) == 0)
+            }
+            let report = try await BucketValidator(options: BucketValidatorTests.options(copy + "/bucket", keys: copy + "/keys")).run()
+            for uri in digests.dropLast() {
+                let entry = try #require(report.digests.first { $0.s3Uri == uri })
+                #expect(entry.status == .valid)
+                #expect(entry.signatureSource == .nextDigest)
+            }
+            let newest = try #require(report.digests.first { $0.s3Uri == digests.last })
+            #expect(newest.reason == .signatureUnavailable)
+            #expect(newest.message?.hasSuffix(".metadata.json: not a regular file)") == true)
         }
     }
 }

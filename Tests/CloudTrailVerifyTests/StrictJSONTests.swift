@@ -56,4 +56,61 @@ struct StrictJSONTests {
         let fuzzedObject = try StrictJSON.parse(try TestSupport.bytes(atPath: crashes + "slow-object-8000-members.json"))
         #expect(fuzzedObject.members?.count == 8000)
     }
+
+    @Test("values are counted, member names included, and one over the limit is refused as a limit")
+    func valueCountIsLimited() throws {
+        // [0,0,0]: the array and three numbers.
+        _ = try StrictJSON.parse(Array("[0,0,0]".utf8), maximumValueCount: 4)
+        let error = try #require(throws: StrictJSON.ParseError.self) {
+            try StrictJSON.parse(Array("[0,0,0,0]".utf8), maximumValueCount: 4)
+        }
+        #expect(error.message == "more than 4 values")
+        #expect(error.exceedsLimit)
+        // {"a":{},"b":[]}: the object, two names, two values.
+        _ = try StrictJSON.parse(Array(#"{"a":{},"b":[]}"#.utf8), maximumValueCount: 5)
+        #expect(throws: StrictJSON.ParseError.self) { try StrictJSON.parse(Array(#"{"a":{},"b":[]}"#.utf8), maximumValueCount: 4) }
+        // Grammar errors are not limits; depth is.
+        #expect(try #require(throws: StrictJSON.ParseError.self) { try Self.parse("[1,]") }.exceedsLimit == false)
+        #expect(try #require(throws: StrictJSON.ParseError.self) { try Self.parse(String(repeating: "[", count: 65)) }.exceedsLimit)
+    }
+
+    @Test("a document of tiny values stops at the limit, early in the input")
+    func tinyValuesStopEarly() throws {
+        let bomb = Array("[".utf8) + Array(repeating: Array("0,".utf8), count: StrictJSON.maximumValueCount + 10).joined() + Array("0]".utf8)
+        let error = try #require(throws: StrictJSON.ParseError.self) { try StrictJSON.parse(bomb) }
+        #expect(error.message == "more than \(StrictJSON.maximumValueCount) values")
+        #expect(error.offset < 2 * StrictJSON.maximumValueCount + 2)
+    }
+
+    @Test("a digest listing 30,000 log files is within the value limit")
+    func realDigestSizeFits() throws {
+        let entry = #"{"s3Bucket":"aws-cloudtrail-logs-111122223333-3f8a2b1c","s3Object":"AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/01/111122223333_CloudTrail_us-east-1_20250301T1710Z_abcdefghijklmnop.json.gz","hashValue":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","hashAlgorithm":"SHA-256","newestEventTime":"2025-03-01T17:09:41Z","oldestEventTime":"2025-03-01T17:00:41Z"}"#
+        let text = #"{"awsAccountId":"111122223333","logFiles":["# + Array(repeating: entry, count: 30_000).joined(separator: ",") + "]}"
+        #expect(try Self.parse(text)["logFiles"].map { if case .array(let items) = $0 { items.count } else { 0 } } == 30_000)
+    }
+
+    @Test("a filtered array keeps only the elements asked for, and the limit counts only those kept")
+    func filteredArrayKeepsWhatIsAsked() throws {
+        let records = (0..<1000).map { #"{"n":\#($0)}"# }.joined(separator: ",")
+        let text = Array(#"{"Other":[1,2],"Records":["#.utf8) + Array(records.utf8) + Array("]}".utf8)
+        func isMultipleOf100(_ value: StrictJSON.Value) -> Bool {
+            guard case .number(let number)? = value["n"], let n = Int(number) else { return false }
+            return n % 100 == 0
+        }
+        // 1,000 records of 3 values each would be over 100 values; the 10 kept (30 values) are not.
+        let document = try StrictJSON.parse(text, maximumValueCount: 100, keepingElementsOf: "Records", where: isMultipleOf100)
+        guard case .array(let kept)? = document["Records"] else { Issue.record("no Records"); return }
+        #expect(kept.map { $0["n"] } == (0..<10).map { .number(String($0 * 100)) })
+        // Other arrays are not filtered.
+        #expect(document["Other"] == .array([.number("1"), .number("2")]))
+        // One element over the limit by itself is still refused, and so is malformed JSON inside a dropped one.
+        let big = Array(#"{"Records":["#.utf8) + Array(repeating: Array("0,".utf8), count: 200).joined() + Array("0]}".utf8)
+        #expect(throws: StrictJSON.ParseError.self) {
+            try StrictJSON.parse(big, maximumValueCount: 100, keepingElementsOf: "Records", where: { _ in true })
+        }
+        _ = try StrictJSON.parse(big, maximumValueCount: 100, keepingElementsOf: "Records", where: { _ in false })
+        #expect(throws: StrictJSON.ParseError.self) {
+            try StrictJSON.parse(Array(#"{"Records":[{"a":1,"a":2}]}"#.utf8), keepingElementsOf: "Records", where: { _ in false })
+        }
+    }
 }

@@ -10,11 +10,14 @@ import Darwin
 ///
 /// Opens without blocking, so a named pipe planted under a digest's name cannot
 /// stall the run, and refuses anything but a regular file or anything over `limit`
-/// before reading a byte.
+/// before reading a byte. With `followingLinks: false` a symbolic link in the last
+/// path component is refused, not followed.
 internal enum RegularFile {
     enum Problem: Error, Equatable {
         case notFound
         case notRegular
+        /// The last path component is a symbolic link and links were not to be followed.
+        case symbolicLink
         case tooLarge(Int)
         case unreadable(String)
 
@@ -22,17 +25,22 @@ internal enum RegularFile {
             switch self {
             case .notFound: return "not found"
             case .notRegular: return "not a regular file"
+            case .symbolicLink: return "a symbolic link, not followed"
             case .tooLarge(let size): return "\(size) bytes, over the size limit"
             case .unreadable(let why): return "cannot read: \(why)"
             }
         }
     }
 
-    static func read(_ path: String, limit: Int) -> Result<[UInt8], Problem> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    static func read(_ path: String, limit: Int, followingLinks: Bool = true) -> Result<[UInt8], Problem> {
+        // O_NOFOLLOW makes the open itself refuse a link (ELOOP), so no link can be swapped in
+        // between a check and the open.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))
         if descriptor < 0 {
             let code = errno
-            return .failure(code == ENOENT || code == ENOTDIR ? .notFound : .unreadable(String(cString: strerror(code))))
+            if code == ENOENT || code == ENOTDIR { return .failure(.notFound) }
+            if !followingLinks && code == ELOOP { return .failure(.symbolicLink) }
+            return .failure(.unreadable(String(cString: strerror(code))))
         }
         defer { close(descriptor) }
         var info = stat()

@@ -75,13 +75,27 @@ public enum GapExplainer {
     ///   - trailName: keep only calls about this trail (a name or a trail ARN), plus
     ///     calls that name no trail; `nil` keeps calls about every trail.
     public static func explain(logFiles: [String], gapStart: Date, gapEnd: Date, trailName: String?) -> [GapExplanation] {
+        search(logFiles: logFiles, gapStart: gapStart, gapEnd: gapEnd, trailName: trailName).explanations
+    }
+
+    /// ``explain(logFiles:gapStart:gapEnd:trailName:)``, also saying which files could not be read for
+    /// explanations and why (a limit, a link, a broken file): a skipped file is reported, never passed over.
+    static func search(logFiles: [String], gapStart: Date, gapEnd: Date, trailName: String?)
+        -> (explanations: [GapExplanation], skipped: [(path: String, reason: String)]) {
         let window = gapStart.addingTimeInterval(-margin)...max(gapStart, gapEnd).addingTimeInterval(margin)
         // A name given as an ARN matches by its name part, as records name trails either way.
         let wanted = trailName.map { name in (try? TrailARN(name).name) ?? name }
         var found: [(date: Date, order: Int, explanation: GapExplanation)] = []
         var seenEventIDs: Set<String> = []
+        var skipped: [(path: String, reason: String)] = []
         for path in logFiles {
-            guard case .success(let records) = records(inLogFile: path) else { continue }
+            let records: [StrictJSON.Value]
+            switch Self.records(inLogFile: path) {
+            case .success(let kept): records = kept
+            case .failure(let skip):
+                skipped.append((path, skip.reason))
+                continue
+            }
             for record in records {
                 guard let match = explanation(of: record, logFile: path, trailName: wanted),
                       window.contains(match.date) else { continue }
@@ -90,7 +104,7 @@ public enum GapExplainer {
                 found.append((match.date, found.count, match.explanation))
             }
         }
-        return found.sorted { ($0.date, $0.order) < ($1.date, $1.order) }.map(\.explanation)
+        return (found.sorted { ($0.date, $0.order) < ($1.date, $1.order) }.map(\.explanation), skipped)
     }
 
     /// The records of one log file that may explain a gap (successful or not, about any trail: calls to

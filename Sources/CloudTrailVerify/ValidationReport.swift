@@ -139,6 +139,9 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         /// Such events found in log files this run did not prove (listed by no valid digest, or whose hash
         /// did not match): what they claim, with the file; never counted as an explanation.
         public var unprovenClaims: [GapExplanation]? = nil
+        /// Log files around the gap that could not be read for explanations, each with why
+        /// (`s3://…: inflates to more than … bytes`): what they hold is unknown.
+        public var unreadableLogs: [String]? = nil
     }
 
     /// What the log folder of one account and region holds against what the digests list.

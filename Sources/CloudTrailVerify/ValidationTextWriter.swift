@@ -71,6 +71,13 @@ public struct ValidationTextWriter: ValidationReportWriter {
                     + " by \(explanation.userArn ?? "an unknown identity") from \(explanation.sourceIPAddress ?? "an unknown address")"
                     + " in \(explanation.logFile)"
             }
+            for claim in gap.unprovenClaims ?? [] {
+                line += "\n\tUNPROVEN: \(claim.logFile) claims \(claim.eventName) (\(claim.meaning)) at \(claim.eventTime)"
+                    + " by \(claim.userArn ?? "an unknown identity"), but this run did not prove that file"
+            }
+            for unreadable in gap.unreadableLogs ?? [] {
+                line += "\n\tNot read for explanations: \(unreadable)"
+            }
             if gap.explained == false {
                 line += "\n\tUNEXPLAINED: no StopLogging, DeleteTrail, UpdateTrail, StartLogging or CreateTrail event in the logs around it"
             }

@@ -85,6 +85,16 @@ struct BucketValidatorAccountingTests {
         #expect(proven.gaps.first?.unprovenClaims == nil)
     }
 
+    @Test("a log around a gap that is too large to read for explanations is named with the reason, never passed over")
+    func unreadableExplanationLogsAreNamed() async throws {
+        let name = "json-bomb"
+        let report = try await BucketValidator(options: TestVectorCatalog.options(name, TestVectorCatalog.expected(name))).run()
+        let unreadable = report.gaps.flatMap { $0.unreadableLogs ?? [] }
+        #expect(unreadable.contains { $0.hasPrefix("s3://") && $0.contains("the limit for a log that may hold a CloudTrail call") })
+        let text = report.textWrites(verbose: false).map(\.text).joined()
+        #expect(text.contains("\tNot read for explanations: s3://"))
+    }
+
     @Test("a gap explained by a log whose bytes were changed is not explained")
     func tamperedExplanationDoesNotCount() async throws {
         try await TestSupport.withTemporaryDirectory { folder in

@@ -70,18 +70,22 @@ struct GapEvidence {
             return path
         }
         var explained = gap
-        explained.explanations = GapExplainer.explain(logFiles: provenPaths.sorted { ByteWise.less($0, $1) },
-                                                      gapStart: start, gapEnd: end, trailName: trailName).map {
+        let proven = GapExplainer.search(logFiles: provenPaths.sorted { ByteWise.less($0, $1) },
+                                         gapStart: start, gapEnd: end, trailName: trailName)
+        explained.explanations = proven.explanations.map {
             var explanation = $0
             explanation.logFile = uri(explanation.logFile)
             return explanation
         }
-        let claims = GapExplainer.explain(logFiles: others, gapStart: start, gapEnd: end, trailName: trailName).map {
+        let unproven = GapExplainer.search(logFiles: others, gapStart: start, gapEnd: end, trailName: trailName)
+        let claims = unproven.explanations.map {
             var claim = $0
             claim.logFile = uri(claim.logFile)
             return claim
         }
         explained.unprovenClaims = claims.isEmpty ? nil : claims
+        let skipped = (proven.skipped + unproven.skipped).map { "\(uri($0.path)): \($0.reason)" }
+        explained.unreadableLogs = skipped.isEmpty ? nil : skipped
         explained.explained = !(explained.explanations ?? []).isEmpty
         return explained
     }

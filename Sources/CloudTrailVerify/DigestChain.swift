@@ -72,6 +72,8 @@ struct DigestChain {
         var message: String?
         var digest: DigestFile?
         var signatureSource: DigestSignature.Source?
+        /// The signature that verified, as written: a successor's link must carry this one.
+        var signatureHex: String? = nil
     }
 
     /// `admitted` is ``files`` filtered by `window`, worked out once by the plan.
@@ -102,6 +104,10 @@ struct DigestChain {
         private var oldestVisitedCode: UInt64 = .max
         private var offChainQueue: [BucketInventory.DigestOnDisk]?
         private var stopped = false
+        /// The predecessor of the last valid digest, judged ahead to check the link that names it.
+        private var peeked: (location: S3Location, judgement: Judgement)?
+        /// Log location → the valid digest of the chain that listed it first (an index in ``files``, or -1).
+        private var listedBy: [Int: Int] = [:]
 
         /// Whether the walk judged this location (by link, listing or as an off-chain file).
         func visited(_ location: S3Location) -> Bool { visited.contains(CoverageScanner.fingerprint(location)) }
@@ -126,6 +132,56 @@ struct DigestChain {
             return nil
         }
 
+        /// The checks that need more than the digest itself: its link stays in the chain (a splice), it lists
+        /// no log a newer digest listed, and its link names the predecessor's own content and signature and
+        /// starts where the predecessor ended. The predecessor is judged here, ahead, and kept for the walk.
+        /// A finding lands on this digest, so its authentic predecessor is judged on its own.
+        private mutating func checkAgainstChain(_ digest: DigestFile, at current: Target) -> Problem? {
+            if let problem = chain.spliceProblem(digest) { return problem }
+            for log in digest.logFiles {
+                if let owner = listedBy[CoverageScanner.fingerprint(log.location)] {
+                    return Problem(.logListedTwice, "lists \(log.location.uri), which \(chain.name(ofFile: owner)) already lists")
+                }
+            }
+            guard let previous = digest.previousLocation, !visited.contains(CoverageScanner.fingerprint(previous)),
+                  let previousCode = DigestObjectKey(previous.key)?.timestampCode,
+                  current.timestampCode.map({ previousCode < $0 }) ?? true else { return nil }
+            let here = Successor(uri: current.location.uri, status: .valid, previousLocation: previous,
+                                 previousSignature: digest.previousDigestSignature,
+                                 previousHashValue: digest.previousDigestHashValue)
+            let ahead = chain.judge(Target(location: previous, timestampCode: previousCode), successor: here)
+            let recordedSignature = digest.previousDigestSignature
+            let ownSignature = ahead.signatureSource == .nextDigest ? nil : ahead.signatureHex
+            switch (ahead.status, ahead.reason) {
+            case (.valid, _):
+                if let ownSignature, let recordedSignature, !DigestChain.sameHex(ownSignature, recordedSignature) {
+                    return Problem(.linkMismatch,
+                                   "previousDigestSignature is not the signature of \(previous.uri) (its own, which verifies, differs), though previousDigestHashValue matches it")
+                }
+                if let older = ahead.digest {
+                    if digest.digestStartTime < older.digestEndTime {
+                        return Problem(.overlap,
+                                       "starts \(digest.digestStartTimeText), before its predecessor \(previous.uri) ended (\(older.digestEndTimeText))")
+                    }
+                }
+            case (_, .previousHashMismatch?):
+                if let ownSignature, let recordedSignature, DigestChain.sameHex(ownSignature, recordedSignature) {
+                    return Problem(.linkMismatch,
+                                   "previousDigestHashValue \(digest.previousDigestHashValue ?? "null") is not the hash of \(previous.uri), though previousDigestSignature is that digest's own signature, which verifies over its content")
+                }
+            case (_, .signatureFailed?):
+                if ahead.signatureSource == .nextDigest, let older = ahead.digest, let recorded = digest.previousDigestHashValue,
+                   DigestChain.sameHex(recorded, older.sha256) {
+                    return Problem(.linkMismatch,
+                                   "previousDigestSignature does not verify over \(previous.uri), though previousDigestHashValue is that digest's hash")
+                }
+            default:
+                break
+            }
+            peeked = (previous, ahead)
+            return nil
+        }
+
         /// The next digest of the walk, then the digests on disk the walk never reached, then `nil`.
         mutating func nextStep() -> Step? {
             if offChainQueue == nil, let step = nextChainStep() { return step }
@@ -147,7 +203,13 @@ struct DigestChain {
             visited.insert(CoverageScanner.fingerprint(current.location))
             let uri = current.location.uri
             let chainID = chain.identity.id
-            var judgement = chain.judge(current, successor: successor)
+            var judgement: Judgement
+            if let peeked, DigestChain.sameLocation(peeked.location, current.location) {
+                judgement = peeked.judgement
+            } else {
+                judgement = chain.judge(current, successor: successor)
+            }
+            peeked = nil
             let digest = judgement.digest
             var reachedCheckpoint = false
             if let checkpoint = chain.checkpoint, checkpoint.location == current.location, let digest {
@@ -160,8 +222,20 @@ struct DigestChain {
                 }
             }
             if let code = current.timestampCode { oldestVisitedCode = min(oldestVisitedCode, code) }
+            if !reachedCheckpoint, let digest, judgement.status == .valid,
+               let problem = checkAgainstChain(digest, at: current) {
+                judgement.status = problem.reason.status
+                judgement.reason = problem.reason
+                judgement.message = problem.message
+            }
             if let digest {
                 let owner = chain.fileIndex(of: current.location) ?? -1
+                if judgement.status == .valid {
+                    for log in digest.logFiles {
+                        let fingerprint = CoverageScanner.fingerprint(log.location)
+                        listedBy[fingerprint] = listedBy[fingerprint] ?? owner
+                    }
+                }
                 contentOwners[digest.sha256.hashValue] = contentOwners[digest.sha256.hashValue] ?? owner
                 if let previous = digest.previousLocation {
                     predecessorClaims[CoverageScanner.fingerprint(previous)] = predecessorClaims[CoverageScanner.fingerprint(previous)] ?? owner
@@ -212,8 +286,10 @@ struct DigestChain {
             guard let digest, judgement.status == .valid || judgement.status == .unverified else {
                 // Missing or invalid: nothing in it can be trusted to point onwards; take the next older file on disk.
                 next = popOlder(than: bound)
-                if judgement.reason == .notFound, successor != nil {
-                    step.inferredMissing = chain.inferMissing(after: current, before: next)
+                // A deleted run around a missing digest, or around a file at a deleted digest's name that is
+                // not a valid digest (junk planted there must not hide the other deleted hours).
+                if (judgement.reason == .notFound && successor != nil) || judgement.status == .invalid {
+                    step.inferredMissing = chain.inferMissing(after: current, status: judgement.status, before: next)
                 }
                 successor = digest.map {
                     Successor(uri: uri, status: judgement.status, previousLocation: $0.previousLocation,
@@ -263,7 +339,8 @@ struct DigestChain {
 
     /// The digests that should lie between a missing digest and the next older one on disk,
     /// one per hour of the chain's cadence (the missing one itself is already reported).
-    fileprivate func inferMissing(after missing: Target, before older: Target?) -> [ValidationReport.DigestEntry] {
+    fileprivate func inferMissing(after missing: Target, status: VerdictStatus,
+                                  before older: Target?) -> [ValidationReport.DigestEntry] {
         guard let parsed = DigestObjectKey(missing.location.key), let olderCode = older?.timestampCode,
               let olderEnd = DigestChain.date(fromCode: olderCode) else { return [] }
         let missingEnd = parsed.timestamp
@@ -274,7 +351,7 @@ struct DigestChain {
             let key = parsed.replacingTimestamp(with: end)
             return ValidationReport.DigestEntry(
                 s3Uri: S3Location(bucket: missing.location.bucket, key: key).uri, status: .missing, reason: .notFound,
-                message: "not found: inferred from the hourly cadence between \(missing.location.uri) (missing) and \(older!.location.uri); a digest ending about \(CloudTrailTime.display(end)) should exist",
+                message: "not found: inferred from the hourly cadence between \(missing.location.uri) (\(status.rawValue)) and \(older!.location.uri); a digest ending about \(CloudTrailTime.display(end)) should exist",
                 chain: identity.id, digestStartTime: nil, digestEndTime: CloudTrailTime.display(end),
                 publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil, inferred: true)
         }
@@ -405,6 +482,14 @@ struct DigestChain {
             return verdict(.unsupportedSignatureAlgorithm,
                            "signature algorithm \(claimed) is not SHA256withRSA", source: signature?.source)
         }
+        if digest.signatureAlgorithm == nil {
+            return verdict(.unsupportedSignatureAlgorithm,
+                           "digestSignatureAlgorithm is absent: the digest does not say it is signed with SHA256withRSA",
+                           source: signature?.source)
+        }
+        if let problem = Self.algorithmProblem(digest) {
+            return verdict(problem.reason, problem.message, source: signature?.source)
+        }
 
         // Key: fingerprint, region, and validity window. A backfill digest is signed when it is
         // generated, long after its end time: its key is chosen by the generation time, as the AWS CLI does.
@@ -446,7 +531,21 @@ struct DigestChain {
                 ?? "signature not available: no S3 metadata (xattr or .metadata.json sidecar) and no newer digest links to it"
             return verdict(.signatureUnavailable, why)
         }
-        let verified = Hex.decode(signature.hex).map { key.verifies(signature: $0, over: digest.stringToSign) } ?? false
+        // A signature is exactly as long as the modulus: OpenSSL and the AWS CLI's rsa module both accept
+        // a shorter or zero-padded one, which is not what CloudTrail writes.
+        let decoded = Hex.decode(signature.hex)
+        let modulusLength = (key.bitCount + 7) / 8
+        if sourceIsTrusted {
+            guard let decoded else {
+                return verdict(.malformedSignature, "the signature is not hex", source: signature.source)
+            }
+            guard decoded.count == modulusLength else {
+                return verdict(.malformedSignature,
+                               "the signature is \(decoded.count) bytes long; the key's modulus is \(modulusLength) bytes",
+                               source: signature.source)
+            }
+        }
+        let verified = decoded.map { $0.count == modulusLength && key.verifies(signature: $0, over: digest.stringToSign) } ?? false
         if !verified {
             if !sourceIsTrusted {
                 return verdict(.signatureUnavailable,
@@ -459,11 +558,21 @@ struct DigestChain {
         // The newer digest's record of this one's content.
         if let successor, successor.status == .valid, successor.previousLocation == target.location,
            let recorded = successor.previousHashValue, recorded.lowercased() != digest.sha256 {
-            return verdict(.previousHashMismatch,
-                           "content differs from what \(successor.uri) recorded (previousDigestHashValue \(recorded), found \(digest.sha256))",
-                           source: signature.source)
+            var mismatch = verdict(.previousHashMismatch,
+                                   "content differs from what \(successor.uri) recorded (previousDigestHashValue \(recorded), found \(digest.sha256))",
+                                   source: signature.source)
+            mismatch.signatureHex = signature.hex
+            return mismatch
         }
-        return verdict(nil, nil, source: signature.source)
+
+        // What the signature does not prove: the signed content agrees with its name, place, labels and times.
+        let problem = Self.timeProblem(digest, key: target.location.key)
+            ?? Self.placeProblem(digest, key: target.location.key)
+            ?? Self.eventTimeProblem(digest)
+            ?? Self.repeatedLogProblem(digest)
+        var result = verdict(problem?.reason, problem?.message, source: signature.source)
+        result.signatureHex = signature.hex
+        return result
     }
 
     static func read(_ path: String) -> Result<DigestFile, DigestFile.FormatProblem> {

@@ -192,6 +192,24 @@ extension DigestChain {
         return nil
     }
 
+    /// A log that a digest and its predecessor both list, and whether the predecessor is the one in the wrong:
+    /// a log belongs to the digest whose span holds its delivery minute (from its name). Only a log named as
+    /// delivered a whole minute before the newer digest started is the older digest's.
+    static func sharedLog(newer: DigestFile, older: DigestFile) -> (DigestFile.LogFileEntry, olderIsWrong: Bool)? {
+        guard !newer.logFiles.isEmpty, !older.logFiles.isEmpty else { return nil }
+        var olderLogs: [Int: Int] = [:]
+        for (index, log) in older.logFiles.enumerated() { olderLogs[CoverageScanner.fingerprint(log.location)] = index }
+        for log in newer.logFiles {
+            guard let index = olderLogs[CoverageScanner.fingerprint(log.location)],
+                  sameLocation(older.logFiles[index].location, log.location) else { continue }
+            guard let parsed = DigestObjectKey(newer.digestS3Object),
+                  let delivered = LogObjectKey(key: log.location.key, accountID: parsed.accountID, region: parsed.region).deliveryTime
+            else { return (log, true) }
+            return (log, delivered.addingTimeInterval(59) >= newer.digestStartTime)
+        }
+        return nil
+    }
+
     /// Byte-exact: object keys are byte strings.
     static func sameLocation(_ lhs: S3Location, _ rhs: S3Location) -> Bool {
         lhs.bucket.utf8.elementsEqual(rhs.bucket.utf8) && lhs.key.utf8.elementsEqual(rhs.key.utf8)

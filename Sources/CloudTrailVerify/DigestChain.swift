@@ -178,7 +178,19 @@ struct DigestChain {
             default:
                 break
             }
-            peeked = (previous, ahead)
+            var judged = ahead
+            if judged.status == .valid, let older = judged.digest,
+               let (log, olderIsWrong) = DigestChain.sharedLog(newer: digest, older: older) {
+                // A log both list belongs to the digest whose span holds its delivery: the other one is wrong.
+                guard olderIsWrong else {
+                    return Problem(.logListedTwice,
+                                   "lists \(log.location.uri), delivered before it started (\(digest.digestStartTimeText)), which its predecessor \(previous.uri) lists too")
+                }
+                judged.status = .invalid
+                judged.reason = .logListedTwice
+                judged.message = "lists \(log.location.uri), delivered after it ended (\(older.digestEndTimeText)), which its successor \(current.location.uri) lists too"
+            }
+            peeked = (previous, judged)
             return nil
         }
 

@@ -438,6 +438,7 @@ class Vector:
         self.links = {}          # object key -> relative symbolic link target (written with os.symlink)
         self.extra_files = {}    # path relative to the vector folder -> bytes (e.g. trail-status.json)
         self.valid_elsewhere = []  # logs refused() leaves alone: another digest proves them (a log listed twice)
+        self.gap_differences = []  # gaps we report and the AWS CLI does not: {'start', 'end', 'why'}
 
     # building ----------------------------------------------------------------------------------------------
     def chain(self, trail, first_end, counts, signer, first_start=None, signers=None, algorithms=None,
@@ -616,7 +617,8 @@ class Vector:
             'digests': digests,
             'logFiles': logs,
             'gaps': gaps,
-            'awsCli': {'runs': self.runs, 'differences': sorted(self.differences, key=lambda d: d['s3Uri'])},
+            'awsCli': dict({'runs': self.runs, 'differences': sorted(self.differences, key=lambda d: d['s3Uri'])},
+                           **({'gapDifferences': self.gap_differences} if self.gap_differences else {})),
         }
 
     def write(self, out):
@@ -1876,6 +1878,32 @@ def v_planted_digest_junk_tail():
     return v
 
 
+
+def v_digest_tiling_hole():
+    v = Vector('digest-tiling-hole', 'A validly signed digest that links to its predecessor but starts twenty minutes '
+               'after the predecessor ended (its logs lie in its own span). Both digests are valid; the twenty '
+               'minutes between them are a gap, since no digest vouches for them. The AWS CLI only reports gaps at '
+               'chain starts.', 50)
+    trail = mgmt_trail()
+    hole = timedelta(minutes=20)
+
+    def before(i, start, end, logs):
+        return make_logs(v.rng, trail, start + hole, end, len(logs), 'management') if i == 3 else logs
+
+    def after(i, d):
+        if i == 3:
+            d.start = d.start + hole
+            d.fields = d.build_fields(d.logs)
+            d.seal()
+
+    c = v.chain(trail, T('2025-04-21T16:50:24Z'), [2, 1, 2, 1, 2], key(MAIN), before=before, after=after)
+    v.gap(trail, c[2].end, c[3].start)
+    v.gap_differences.append({'start': iso(c[2].end), 'end': iso(c[3].start),
+                              'why': 'A hole between two linked digests: the CLI only reports gaps at chain starts.'})
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
 VECTORS = [
     v_clean_multi_day, v_empty_hours, v_tampered_log, v_deleted_log, v_corrupt_gzip_log, v_trailing_data_log,
     v_uncompressed_log, v_deleted_digest, v_modified_digest, v_garbled_digest, v_moved_digest,
@@ -1886,7 +1914,7 @@ VECTORS = [
     v_unlinked_digest, v_deleted_digest_run, v_truncated_tail, v_backfill_digests,
     v_unsupported_hash_algorithm, v_digest_name_time, v_digest_wrong_place, v_log_listed_twice, v_uppercase_hex,
     v_padded_signature, v_digest_overlap, v_event_times, v_link_mismatch, v_spliced_chain, v_planted_digest_junk,
-    v_planted_digest_junk_tail,
+    v_planted_digest_junk_tail, v_digest_tiling_hole,
 ]
 
 # The real us-east-1 key from the AWS CLI's own example (awscli/examples/cloudtrail/list-public-keys.rst),

@@ -483,14 +483,19 @@ def check_vector(vdir):
                     return 'link_mismatch', None
                 if parse_time(d['digestStartTime']) < parse_time(older['digestEndTime']):
                     return 'overlap', None
+                # a hole between linked digests: a gap, no finding on either (unless this digest is wrong)
+                hole = (scope, rest, parse_time(older['digestEndTime']), parse_time(d['digestStartTime']))
+                hole = [hole] if hole[2] < hole[3] else []
                 mine = {(lf['s3Bucket'], lf['s3Object']) for lf in older['logFiles']}
                 for lf in d['logFiles']:
                     if (lf['s3Bucket'], lf['s3Object']) in mine:
                         t = log_delivery(lf['s3Object'], acct, region)
                         if t is None or (parse_time(d['digestStartTime']) - t).total_seconds() <= 59:
                             # the log belongs to this digest's hour: the predecessor is the one in the wrong
+                            gaps.extend(hole)
                             return None, (('invalid', 'log_listed_twice'), older, inflated, own)
                         return 'log_listed_twice', None
+                gaps.extend(hole)
             elif reason == 'previous_hash_mismatch':
                 if own is not None and recorded is not None and own.lower() == recorded.lower():
                     return 'link_mismatch', None

@@ -108,6 +108,8 @@ struct DigestChain {
         private var peeked: (location: S3Location, judgement: Judgement)?
         /// Log location → the valid digest of the chain that listed it first (an index in ``files``, or -1).
         private var listedBy: [Int: Int] = [:]
+        /// A hole between the last valid digest's start and its predecessor's end: a gap, reported with the digest.
+        private var hole: (older: S3Location, end: Date)?
 
         /// Whether the walk judged this location (by link, listing or as an off-chain file).
         func visited(_ location: S3Location) -> Bool { visited.contains(CoverageScanner.fingerprint(location)) }
@@ -162,6 +164,10 @@ struct DigestChain {
                     if digest.digestStartTime < older.digestEndTime {
                         return Problem(.overlap,
                                        "starts \(digest.digestStartTimeText), before its predecessor \(previous.uri) ended (\(older.digestEndTimeText))")
+                    }
+                    if digest.digestStartTime > older.digestEndTime {
+                        // Not a finding on either digest: nothing vouches for the time between them.
+                        hole = (previous, older.digestEndTime)
                     }
                 }
             case (_, .previousHashMismatch?):
@@ -234,11 +240,13 @@ struct DigestChain {
                 }
             }
             if let code = current.timestampCode { oldestVisitedCode = min(oldestVisitedCode, code) }
+            hole = nil
             if !reachedCheckpoint, let digest, judgement.status == .valid,
                let problem = checkAgainstChain(digest, at: current) {
                 judgement.status = problem.reason.status
                 judgement.reason = problem.reason
                 judgement.message = problem.message
+                hole = nil
             }
             if let digest {
                 let owner = chain.fileIndex(of: current.location) ?? -1
@@ -325,6 +333,13 @@ struct DigestChain {
                     // walk goes on below the digest that made the link.
                     next = Target(location: previous, timestampCode: previousCode ?? bound)
                     successor = here
+                    if let hole, DigestChain.sameLocation(hole.older, previous) {
+                        // A hole between linked digests: reported like a chain start's gap, from the older end.
+                        step.gap = ValidationReport.Gap(
+                            chain: chainID, start: CloudTrailTime.display(hole.end),
+                            end: CloudTrailTime.display(digest.digestStartTime),
+                            olderDigest: previous.uri, newerDigest: uri)
+                    }
                 }
             } else {
                 next = popOlder(than: bound)

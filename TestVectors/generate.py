@@ -1363,8 +1363,9 @@ def v_replayed_digest():
 def v_forked_chain():
     v = Vector('forked-chain', 'A second validly signed digest at its own correct key (between the third and fourth '
                'digests) claims the third digest as its predecessor, as the fourth does; no digest links to it. It '
-               'lists a log no chain digest lists (in the bucket). The fork is invalid, its log unverified; the AWS '
-               'CLI never reads it.', 33)
+               'lists a log no chain digest lists (in the bucket). Both branches are fork (invalid): the fourth digest '
+               'and the second one; the logs each lists alone are unverified. The AWS CLI never reads the second '
+               'branch and calls the fourth digest valid.', 33)
     trail = mgmt_trail()
     c = v.chain(trail, T('2025-04-05T14:03:37Z'), [2, 1, 2, 1, 2, 1], key(MAIN))
     forged = make_log(v.rng, trail, c[2].end + timedelta(minutes=12, seconds=44), 'management')
@@ -1374,6 +1375,9 @@ def v_forked_chain():
     v.add_digest(fork)
     v.off_chain(fork.uri, 'fork', fork, 'A second digest claiming the same predecessor as a chain digest; no digest '
                 'links to it, so the AWS CLI never reads it.')
+    # Both branches of a fork are reported: the chain's branch too, its logs (which the fork does not list) unverified.
+    refused(v, c[3], 'fork', 'One branch of a fork: another validly signed digest claims the same predecessor. The '
+            'CLI follows the link it finds and never sees the other branch.')
     v.keys('us-east-1', [MAIN])
     v.run(trail, c)
     return v

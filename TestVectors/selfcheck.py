@@ -470,6 +470,17 @@ def check_vector(vdir):
                 if prev_bucket != bucket_name or (m['prefix'], m['org'], m['acct'], m['region'], m['rest'],
                                                   bool(m['backfill'])) != chain_id:
                     return 'splice', None
+            # a fork, whatever the names: another validly signed digest claims the same predecessor
+            for k in claims_all.get((prev_bucket, prev_key), []) if prev_key is not None else []:
+                if k == cur:
+                    continue
+                (status, _), other, _, _ = judge(k, None)
+                if status == 'valid':
+                    theirs = {(o['s3Bucket'], o['s3Object'], o['hashValue'].lower()) for o in other['logFiles']}
+                    fork_shared.clear()
+                    fork_shared.update((lf['s3Bucket'], lf['s3Object']) for lf in d['logFiles']
+                                       if (lf['s3Bucket'], lf['s3Object'], lf['hashValue'].lower()) in theirs)
+                    return 'fork', None
             if any((lf['s3Bucket'], lf['s3Object']) in listed_by for lf in d['logFiles']):
                 return 'log_listed_twice', None
             if prev_key is None or prev_key in visited or not DIGEST_RE.match(prev_key) or \
@@ -505,6 +516,14 @@ def check_vector(vdir):
             return None, ahead
 
         chain_id = (prefix, org, acct, region, rest, backfill)
+        claims_all, fork_shared = {}, set()  # predecessor -> every readable digest of the chain that claims it
+        for k in on_disk:
+            try:
+                _, dk = read_digest(resolve(broot, k))
+            except (Unsafe, OSError):
+                continue
+            if dk is not None and dk.get('previousDigestS3Object') is not None:
+                claims_all.setdefault((dk['previousDigestS3Bucket'], dk['previousDigestS3Object']), []).append(k)
         listed_by = set()                    # logs listed by valid digests of the chain walked so far
         cur, successor, peeked = on_disk[-1], None, None   # successor: (digest dict, valid?) that linked to cur
         while cur:
@@ -538,7 +557,10 @@ def check_vector(vdir):
                 if verdict[0] == 'valid':
                     listed_by.update((lf['s3Bucket'], lf['s3Object']) for lf in d['logFiles'])
                 for lf in d['logFiles']:
-                    logs.append((f"s3://{lf['s3Bucket']}/{lf['s3Object']}",) + check_log(lf, broot, verdict, stats))
+                    # one branch of a fork: what both branches list (same hash) is proven by either
+                    shared = verdict == ('invalid', 'fork') and (lf['s3Bucket'], lf['s3Object']) in fork_shared
+                    logs.append((f"s3://{lf['s3Bucket']}/{lf['s3Object']}",) +
+                                check_log(lf, broot, ('valid', None) if shared else verdict, stats))
             if verdict[0] == 'invalid':
                 older = older_than(ts_key(cur))
                 # junk (or any invalid file) at a deleted digest's name must not hide the deleted hours below it

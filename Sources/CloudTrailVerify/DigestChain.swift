@@ -110,6 +110,12 @@ struct DigestChain {
         private var listedBy: [Int: Int] = [:]
         /// A hole between the last valid digest's start and its predecessor's end: a gap, reported with the digest.
         private var hole: (older: S3Location, end: Date)?
+        /// Predecessor → the digests of the chain (indices in ``admitted``) whose content claims it, read once
+        /// before the first link is checked: a fork is a fork whatever the names of its branches.
+        private var claimants: [Int: [Int]]?
+        /// For a digest found to be one branch of a fork: its logs the other branch lists with the same hash
+        /// (location fingerprints). Those are proven by either branch; the others are not.
+        private var forkShared: Set<Int>?
 
         /// Whether the walk judged this location (by link, listing or as an off-chain file).
         func visited(_ location: S3Location) -> Bool { visited.contains(CoverageScanner.fingerprint(location)) }
@@ -140,6 +146,7 @@ struct DigestChain {
         /// A finding lands on this digest, so its authentic predecessor is judged on its own.
         private mutating func checkAgainstChain(_ digest: DigestFile, at current: Target) -> Problem? {
             if let problem = chain.spliceProblem(digest) { return problem }
+            if let problem = forkProblem(digest, at: current) { return problem }
             for log in digest.logFiles {
                 if let owner = listedBy[CoverageScanner.fingerprint(log.location)] {
                     return Problem(.logListedTwice, "lists \(log.location.uri), which \(chain.name(ofFile: owner)) already lists")
@@ -200,6 +207,28 @@ struct DigestChain {
             return nil
         }
 
+        /// Check 8: another validly signed digest of the chain claims the same predecessor. Both branches are
+        /// reported (each when the walk judges it); the logs only one branch lists are not proven.
+        private mutating func forkProblem(_ digest: DigestFile, at current: Target) -> Problem? {
+            guard let previous = digest.previousLocation else { return nil }
+            if claimants == nil { claimants = chain.predecessorClaims() }
+            for index in claimants?[CoverageScanner.fingerprint(previous)] ?? [] {
+                let other = S3Location(bucket: chain.bucket, key: chain.admitted[index].key)
+                guard !DigestChain.sameLocation(other, current.location) else { continue }
+                let judged = chain.judge(Target(location: other, timestampCode: chain.admitted[index].timestampCode), successor: nil)
+                guard judged.status == .valid, let branch = judged.digest,
+                      let claimed = branch.previousLocation, DigestChain.sameLocation(claimed, previous) else { continue }
+                var hashes: [Int: String] = [:]
+                for log in branch.logFiles { hashes[CoverageScanner.fingerprint(log.location)] = log.expectedSHA256 }
+                forkShared = Set(digest.logFiles.compactMap { log in
+                    let fingerprint = CoverageScanner.fingerprint(log.location)
+                    return hashes[fingerprint].map { DigestChain.sameHex($0, log.expectedSHA256) } == true ? fingerprint : nil
+                })
+                return Problem(.fork, "claims the same predecessor \(previous.uri) as \(other.uri), also validly signed: a forked chain (both branches are reported; the logs only one branch lists are not proven)")
+            }
+            return nil
+        }
+
         /// The next digest of the walk, then the digests on disk the walk never reached, then `nil`.
         mutating func nextStep() -> Step? {
             if offChainQueue == nil, let step = nextChainStep() { return step }
@@ -241,6 +270,7 @@ struct DigestChain {
             }
             if let code = current.timestampCode { oldestVisitedCode = min(oldestVisitedCode, code) }
             hole = nil
+            forkShared = nil
             if !reachedCheckpoint, let digest, judgement.status == .valid,
                let problem = checkAgainstChain(digest, at: current) {
                 judgement.status = problem.reason.status
@@ -292,7 +322,11 @@ struct DigestChain {
                                   min(digest.digestEndTime, chain.window.end ?? .distantFuture))
                 } else {
                     let reason: LogFileReason = judgement.status == .invalid ? .digestInvalid : .digestUnverified
-                    step.unverifiedLogs = digest.logFiles.map {
+                    // One branch of a fork: what both branches list (with the same hash) is proven by either.
+                    let shared = forkShared ?? []
+                    let isShared = { (log: DigestFile.LogFileEntry) in shared.contains(CoverageScanner.fingerprint(log.location)) }
+                    step.logChecks = digest.logFiles.filter(isShared).map { LogCheck(entry: $0, digestURI: uri) }
+                    step.unverifiedLogs = digest.logFiles.filter { !isShared($0) }.map {
                         ValidationReport.LogFileEntry(
                             s3Uri: $0.location.uri, status: reason.status, reason: reason, note: nil,
                             message: "listed only by digest \(uri), which is \(judgement.status.rawValue)",
@@ -382,6 +416,18 @@ struct DigestChain {
                 chain: identity.id, digestStartTime: nil, digestEndTime: CloudTrailTime.display(end),
                 publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil, inferred: true)
         }
+    }
+
+    /// Every digest file the window admits that can be read, by the predecessor it claims (indices in
+    /// ``admitted``). Unreadable and unsafe files claim nothing; they are judged where the walk meets them.
+    func predecessorClaims() -> [Int: [Int]] {
+        var claims: [Int: [Int]] = [:]
+        for (index, file) in admitted.enumerated() {
+            guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: file.key)),
+                  case .success(let digest) = Self.read(path), let previous = digest.previousLocation else { continue }
+            claims[CoverageScanner.fingerprint(previous), default: []].append(index)
+        }
+        return claims
     }
 
     /// Judges a digest file the walk never reached: a replay under another name, a

@@ -1908,6 +1908,36 @@ def v_digest_tiling_hole():
     v.run(trail, c)
     return v
 
+
+def v_fork_named_newest():
+    v = Vector('fork-named-newest', 'A second validly signed digest claims the same predecessor as the newest digest '
+               'of the chain, and its name is newer than that digest: the walk starts at it. Both branches are fork '
+               '(invalid). It lists one log of the chain\'s newest hour (same hash) and one log of its own: the shared '
+               'log is proven by either branch (reported twice, valid), the logs only one branch lists are '
+               'unverified. The AWS CLI follows the newer branch and never reads the other.', 51)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-22T08:26:47Z'), [2, 1, 2, 1, 3], key(MAIN))
+    head = c[4]
+    own = make_log(v.rng, trail, head.end + timedelta(minutes=7, seconds=12), 'management')
+    v.add_log(own)
+    fork = Digest(trail, c[3].end, head.end + timedelta(minutes=20), [head.logs[0], own], c[3], key(MAIN))
+    assert head.key < fork.key
+    v.add_digest(fork)
+    v.digests[fork.uri] = ('invalid', 'fork')
+    v.differ(fork.uri, 'invalid', 'valid', 'One branch of a fork, named newest: the CLI starts there and calls it '
+             'valid.')
+    v.logs[own.uri] = ('unverified', 'digest_invalid', None)
+    v.differ(own.uri, 'unverified', 'valid', 'Listed only by one branch of a fork.')
+    v.digests[head.uri] = ('invalid', 'fork')
+    v.differ(head.uri, 'invalid', 'not_reported', 'The other branch of the fork: no digest links to it, so the CLI '
+             'never reads it.')
+    for log in head.logs[1:]:
+        v.logs[log.uri] = ('unverified', 'digest_invalid', None)
+    v.extra_logs.append((head.logs[0].uri, 'valid', None, None))
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c + [fork])
+    return v
+
 VECTORS = [
     v_clean_multi_day, v_empty_hours, v_tampered_log, v_deleted_log, v_corrupt_gzip_log, v_trailing_data_log,
     v_uncompressed_log, v_deleted_digest, v_modified_digest, v_garbled_digest, v_moved_digest,
@@ -1918,7 +1948,7 @@ VECTORS = [
     v_unlinked_digest, v_deleted_digest_run, v_truncated_tail, v_backfill_digests,
     v_unsupported_hash_algorithm, v_digest_name_time, v_digest_wrong_place, v_log_listed_twice, v_uppercase_hex,
     v_padded_signature, v_digest_overlap, v_event_times, v_link_mismatch, v_spliced_chain, v_planted_digest_junk,
-    v_planted_digest_junk_tail, v_digest_tiling_hole,
+    v_planted_digest_junk_tail, v_digest_tiling_hole, v_fork_named_newest,
 ]
 
 # The real us-east-1 key from the AWS CLI's own example (awscli/examples/cloudtrail/list-public-keys.rst),

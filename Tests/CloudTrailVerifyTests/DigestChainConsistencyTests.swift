@@ -176,6 +176,34 @@ struct DigestChainConsistencyTests {
         }
     }
 
+    @Test("check 8: both branches of a fork are reported whatever their names; only what both list is proven",
+          arguments: ["forked-chain", "fork-named-newest"])
+    func bothBranchesOfAForkAreReported(name: String) async throws {
+        let vector = try TestVectorCatalog.expected(name)
+        let report = try await BucketValidator(options: TestVectorCatalog.options(name, vector)).run()
+        let branches = report.digests.filter { $0.reason == .fork }
+        #expect(branches.count == 2)
+        #expect(report.digests.filter { $0.status != .valid }.count == 2)
+        let logs = branches.map { branch in Set(report.logFiles.filter { $0.digest == branch.s3Uri }.map(\.s3Uri)) }
+        let shared = logs[0].intersection(logs[1])
+        for entry in report.logFiles where branches.contains(where: { $0.s3Uri == entry.digest }) {
+            #expect(entry.status == (shared.contains(entry.s3Uri) ? .valid : .unverified), "\(entry.s3Uri)")
+        }
+        #expect(name != "fork-named-newest" || shared.count == 1)
+    }
+
+    @Test("check 2: a hole between linked digests is a gap, with no finding on either digest")
+    func holeBetweenLinkedDigestsIsAGap() async throws {
+        let vector = try TestVectorCatalog.expected("digest-tiling-hole")
+        let report = try await BucketValidator(options: TestVectorCatalog.options("digest-tiling-hole", vector)).run()
+        #expect(report.digests.allSatisfy { $0.status == .valid })
+        let gap = try #require(report.gaps.first)
+        #expect(report.gaps.count == 1)
+        let older = try #require(report.digests.first { $0.s3Uri == gap.olderDigest })
+        let newer = try #require(report.digests.first { $0.s3Uri == gap.newerDigest })
+        #expect(gap.start == older.digestEndTime && gap.end == newer.digestStartTime)
+    }
+
     @Test("upper-case hex everywhere CloudTrail might write it: no finding")
     func upperCaseHexVectorIsClean() async throws {
         let vector = try TestVectorCatalog.expected("uppercase-hex")

@@ -1671,7 +1671,7 @@ def v_log_listed_twice():
 def v_uppercase_hex():
     v = Vector('uppercase-hex', 'A clean chain written with upper-case hex: one digest lists its logs\' hashValue in '
                'upper case, one writes previousDigestHashValue and previousDigestSignature in upper case (and is '
-               'signed over them as written), and one\'s signature metadata is upper case. Everything is valid. The '
+               'signed over them as written), one names its key\'s fingerprint in upper case, and one\'s signature metadata is upper case. Everything is valid. The '
                'AWS CLI compares log hashes case-sensitively and calls those logs invalid.', 42)
     trail = mgmt_trail()
 
@@ -1680,6 +1680,8 @@ def v_uppercase_hex():
         if i == 1:
             for entry in f['logFiles']:
                 entry['hashValue'] = entry['hashValue'].upper()
+        elif i == 2:
+            f['digestPublicKeyFingerprint'] = f['digestPublicKeyFingerprint'].upper()
         elif i == 3:
             f['previousDigestHashValue'] = f['previousDigestHashValue'].upper()
             f['previousDigestSignature'] = f['previousDigestSignature'].upper()
@@ -1694,6 +1696,11 @@ def v_uppercase_hex():
     for log in c[1].logs:
         v.differ(log.uri, 'valid', 'invalid', 'Its hashValue is written in upper case: the CLI compares hex '
                  'case-sensitively; we compare values.')
+    v.differ(c[2].uri, 'valid', 'invalid', 'Its digestPublicKeyFingerprint is written in upper case: the CLI looks '
+             'the key up case-sensitively ("public key not found"); we compare values.')
+    for log in c[2].logs:
+        v.differ(log.uri, 'valid', 'not_reported', 'Listed by the digest whose key the CLI does not find; it never '
+                 'reads its logs.')
     v.keys('us-east-1', [MAIN])
     v.run(trail, c)
     return v

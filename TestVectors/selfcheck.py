@@ -429,9 +429,9 @@ def check_vector(vdir):
                     signed_at, tolerance = parse_time(generated), HOUR
             if not verdict:
                 fp = d['digestPublicKeyFingerprint']
-                entry = keys.get(region, {}).get(fp)
+                entry = keys.get(region, {}).get(fp.lower())
                 if not entry:
-                    other = any(fp in ks for r, ks in keys.items() if r != region)
+                    other = any(fp.lower() in ks for r, ks in keys.items() if r != region)
                     verdict = ('invalid', 'key_wrong_region' if other else 'unknown_fingerprint')
                 elif not ((entry[1] - signed_at).total_seconds() <= tolerance and
                           (signed_at - entry[2]).total_seconds() <= tolerance):
@@ -481,8 +481,15 @@ def check_vector(vdir):
                     fork_shared.update((lf['s3Bucket'], lf['s3Object']) for lf in d['logFiles']
                                        if (lf['s3Bucket'], lf['s3Object'], lf['hashValue'].lower()) in theirs)
                     return 'fork', None
-            if any((lf['s3Bucket'], lf['s3Object']) in listed_by for lf in d['logFiles']):
-                return 'log_listed_twice', None
+            # a log another validly signed digest lists too: wrong here when not delivered during this span
+            for lf in d['logFiles']:
+                for k in listers.get((lf['s3Bucket'], lf['s3Object']), []):
+                    if k == cur or judge(k, None)[0][0] != 'valid':
+                        continue
+                    t = log_delivery(lf['s3Object'], acct, region)
+                    if t is None or (parse_time(d['digestStartTime']) - t).total_seconds() > 59 or \
+                            t > parse_time(d['digestEndTime']):
+                        return 'log_listed_twice', None
             if prev_key is None or prev_key in visited or not DIGEST_RE.match(prev_key) or \
                     ts_key(prev_key) >= ts_key(cur):
                 return None, None
@@ -494,19 +501,9 @@ def check_vector(vdir):
                     return 'link_mismatch', None
                 if parse_time(d['digestStartTime']) < parse_time(older['digestEndTime']):
                     return 'overlap', None
-                # a hole between linked digests: a gap, no finding on either (unless this digest is wrong)
-                hole = (scope, rest, parse_time(older['digestEndTime']), parse_time(d['digestStartTime']))
-                hole = [hole] if hole[2] < hole[3] else []
-                mine = {(lf['s3Bucket'], lf['s3Object']) for lf in older['logFiles']}
-                for lf in d['logFiles']:
-                    if (lf['s3Bucket'], lf['s3Object']) in mine:
-                        t = log_delivery(lf['s3Object'], acct, region)
-                        if t is None or (parse_time(d['digestStartTime']) - t).total_seconds() <= 59:
-                            # the log belongs to this digest's hour: the predecessor is the one in the wrong
-                            gaps.extend(hole)
-                            return None, (('invalid', 'log_listed_twice'), older, inflated, own)
-                        return 'log_listed_twice', None
-                gaps.extend(hole)
+                if parse_time(d['digestStartTime']) > parse_time(older['digestEndTime']):
+                    # a hole between linked digests: a gap, no finding on either
+                    gaps.append((scope, rest, parse_time(older['digestEndTime']), parse_time(d['digestStartTime'])))
             elif reason == 'previous_hash_mismatch':
                 if own is not None and recorded is not None and own.lower() == recorded.lower():
                     return 'link_mismatch', None
@@ -517,6 +514,7 @@ def check_vector(vdir):
 
         chain_id = (prefix, org, acct, region, rest, backfill)
         claims_all, fork_shared = {}, set()  # predecessor -> every readable digest of the chain that claims it
+        listers = {}                         # (bucket, key) of a log -> every readable digest of the chain listing it
         for k in on_disk:
             try:
                 _, dk = read_digest(resolve(broot, k))
@@ -524,7 +522,8 @@ def check_vector(vdir):
                 continue
             if dk is not None and dk.get('previousDigestS3Object') is not None:
                 claims_all.setdefault((dk['previousDigestS3Bucket'], dk['previousDigestS3Object']), []).append(k)
-        listed_by = set()                    # logs listed by valid digests of the chain walked so far
+            for lf in (dk or {}).get('logFiles', []):
+                listers.setdefault((lf['s3Bucket'], lf['s3Object']), []).append(k)
         cur, successor, peeked = on_disk[-1], None, None   # successor: (digest dict, valid?) that linked to cur
         while cur:
             visited.add(cur)
@@ -554,8 +553,6 @@ def check_vector(vdir):
                 owners.setdefault(hashlib.sha256(inflated).hexdigest(), cur)
                 if d.get('previousDigestS3Bucket') is not None and d.get('previousDigestS3Object') is not None:
                     claims.setdefault((d['previousDigestS3Bucket'], d['previousDigestS3Object']), cur)
-                if verdict[0] == 'valid':
-                    listed_by.update((lf['s3Bucket'], lf['s3Object']) for lf in d['logFiles'])
                 for lf in d['logFiles']:
                     # one branch of a fork: what both branches list (same hash) is proven by either
                     shared = verdict == ('invalid', 'fork') and (lf['s3Bucket'], lf['s3Object']) in fork_shared

@@ -192,22 +192,13 @@ extension DigestChain {
         return nil
     }
 
-    /// A log that a digest and its predecessor both list, and whether the predecessor is the one in the wrong:
-    /// a log belongs to the digest whose span holds its delivery minute (from its name). Only a log named as
-    /// delivered a whole minute before the newer digest started is the older digest's.
-    static func sharedLog(newer: DigestFile, older: DigestFile) -> (DigestFile.LogFileEntry, olderIsWrong: Bool)? {
-        guard !newer.logFiles.isEmpty, !older.logFiles.isEmpty else { return nil }
-        var olderLogs: [Int: Int] = [:]
-        for (index, log) in older.logFiles.enumerated() { olderLogs[CoverageScanner.fingerprint(log.location)] = index }
-        for log in newer.logFiles {
-            guard let index = olderLogs[CoverageScanner.fingerprint(log.location)],
-                  sameLocation(older.logFiles[index].location, log.location) else { continue }
-            guard let parsed = DigestObjectKey(newer.digestS3Object),
-                  let delivered = LogObjectKey(key: log.location.key, accountID: parsed.accountID, region: parsed.region).deliveryTime
-            else { return (log, true) }
-            return (log, delivered.addingTimeInterval(59) >= newer.digestStartTime)
-        }
-        return nil
+    /// Whether a log's name says it was delivered during the digest's span: its minute (the name's precision)
+    /// ends after the start and begins no later than the end. A name that is not CloudTrail's says nothing: `false`.
+    static func delivered(_ log: DigestFile.LogFileEntry, within digest: DigestFile) -> Bool {
+        guard let parsed = DigestObjectKey(digest.digestS3Object),
+              let delivered = LogObjectKey(key: log.location.key, accountID: parsed.accountID, region: parsed.region).deliveryTime
+        else { return false }
+        return delivered.addingTimeInterval(59) >= digest.digestStartTime && delivered <= digest.digestEndTime
     }
 
     /// Byte-exact: object keys are byte strings.

@@ -106,13 +106,13 @@ struct DigestChain {
         private var stopped = false
         /// The predecessor of the last valid digest, judged ahead to check the link that names it.
         private var peeked: (location: S3Location, judgement: Judgement)?
-        /// Log location → the valid digest of the chain that listed it first (an index in ``files``, or -1).
-        private var listedBy: [Int: Int] = [:]
         /// A hole between the last valid digest's start and its predecessor's end: a gap, reported with the digest.
         private var hole: (older: S3Location, end: Date)?
-        /// Predecessor → the digests of the chain (indices in ``admitted``) whose content claims it, read once
-        /// before the first link is checked: a fork is a fork whatever the names of its branches.
-        private var claimants: [Int: [Int]]?
+        /// What every digest of the chain claims, read once before the first valid digest is checked against
+        /// the chain: a fork is a fork, and a log listed twice is listed twice, whatever the digests' names.
+        private var claims: Claims?
+        /// Digests (indices in ``DigestChain/admitted``) judged when another digest's check needed them: valid or not.
+        private var judgedValid: [Int: DigestFile?] = [:]
         /// For a digest found to be one branch of a fork: its logs the other branch lists with the same hash
         /// (location fingerprints). Those are proven by either branch; the others are not.
         private var forkShared: Set<Int>?
@@ -146,12 +146,9 @@ struct DigestChain {
         /// A finding lands on this digest, so its authentic predecessor is judged on its own.
         private mutating func checkAgainstChain(_ digest: DigestFile, at current: Target) -> Problem? {
             if let problem = chain.spliceProblem(digest) { return problem }
+            if claims == nil { claims = chain.readClaims() }
             if let problem = forkProblem(digest, at: current) { return problem }
-            for log in digest.logFiles {
-                if let owner = listedBy[CoverageScanner.fingerprint(log.location)] {
-                    return Problem(.logListedTwice, "lists \(log.location.uri), which \(chain.name(ofFile: owner)) already lists")
-                }
-            }
+            if let problem = sharedLogProblem(digest, at: current) { return problem }
             guard let previous = digest.previousLocation, !visited.contains(CoverageScanner.fingerprint(previous)),
                   let previousCode = DigestObjectKey(previous.key)?.timestampCode,
                   current.timestampCode.map({ previousCode < $0 }) ?? true else { return nil }
@@ -191,19 +188,38 @@ struct DigestChain {
             default:
                 break
             }
-            var judged = ahead
-            if judged.status == .valid, let older = judged.digest,
-               let (log, olderIsWrong) = DigestChain.sharedLog(newer: digest, older: older) {
-                // A log both list belongs to the digest whose span holds its delivery: the other one is wrong.
-                guard olderIsWrong else {
+            peeked = (previous, ahead)
+            return nil
+        }
+
+        /// The digest at `index` in ``DigestChain/admitted``, when it is valid on its own (judged once).
+        private mutating func validDigest(at index: Int) -> DigestFile? {
+            if let known = judgedValid[index] { return known }
+            let file = chain.admitted[index]
+            let judged = chain.judge(Target(location: S3Location(bucket: chain.bucket, key: file.key),
+                                            timestampCode: file.timestampCode), successor: nil)
+            let valid = judged.status == .valid ? judged.digest : nil
+            judgedValid[index] = valid
+            return valid
+        }
+
+        /// Check 4, between digests: a log this digest lists that another validly signed digest of the chain lists
+        /// too. CloudTrail lists a log in the digest of the hour it delivered it (its name says the minute), so the
+        /// digest whose span does not hold that minute is the one in the wrong; the finding lands on it when the
+        /// walk reaches it.
+        private mutating func sharedLogProblem(_ digest: DigestFile, at current: Target) -> Problem? {
+            guard let shared = claims?.sharedLogs, !shared.isEmpty else { return nil }
+            for log in digest.logFiles {
+                guard let listers = shared[CoverageScanner.fingerprint(log.location)] else { continue }
+                for index in listers where !DigestChain.sameLocation(S3Location(bucket: chain.bucket, key: chain.admitted[index].key), current.location) {
+                    guard let other = validDigest(at: index),
+                          let entry = other.logFiles.first(where: { DigestChain.sameLocation($0.location, log.location) }),
+                          !DigestChain.delivered(log, within: digest) else { continue }
+                    let hashes = DigestChain.sameHex(entry.expectedSHA256, log.expectedSHA256) ? "the same hash" : "another hash (\(entry.expectedSHA256))"
                     return Problem(.logListedTwice,
-                                   "lists \(log.location.uri), delivered before it started (\(digest.digestStartTimeText)), which its predecessor \(previous.uri) lists too")
+                                   "lists \(log.location.uri), which was not delivered during its span (\(digest.digestStartTimeText) to \(digest.digestEndTimeText)) and which s3://\(chain.bucket)/\(chain.admitted[index].key) lists too, with \(hashes)")
                 }
-                judged.status = .invalid
-                judged.reason = .logListedTwice
-                judged.message = "lists \(log.location.uri), delivered after it ended (\(older.digestEndTimeText)), which its successor \(current.location.uri) lists too"
             }
-            peeked = (previous, judged)
             return nil
         }
 
@@ -211,12 +227,10 @@ struct DigestChain {
         /// reported (each when the walk judges it); the logs only one branch lists are not proven.
         private mutating func forkProblem(_ digest: DigestFile, at current: Target) -> Problem? {
             guard let previous = digest.previousLocation else { return nil }
-            if claimants == nil { claimants = chain.predecessorClaims() }
-            for index in claimants?[CoverageScanner.fingerprint(previous)] ?? [] {
+            for index in claims?.predecessors[CoverageScanner.fingerprint(previous)] ?? [] {
                 let other = S3Location(bucket: chain.bucket, key: chain.admitted[index].key)
                 guard !DigestChain.sameLocation(other, current.location) else { continue }
-                let judged = chain.judge(Target(location: other, timestampCode: chain.admitted[index].timestampCode), successor: nil)
-                guard judged.status == .valid, let branch = judged.digest,
+                guard let branch = validDigest(at: index),
                       let claimed = branch.previousLocation, DigestChain.sameLocation(claimed, previous) else { continue }
                 var hashes: [Int: String] = [:]
                 for log in branch.logFiles { hashes[CoverageScanner.fingerprint(log.location)] = log.expectedSHA256 }
@@ -280,12 +294,6 @@ struct DigestChain {
             }
             if let digest {
                 let owner = chain.fileIndex(of: current.location) ?? -1
-                if judgement.status == .valid {
-                    for log in digest.logFiles {
-                        let fingerprint = CoverageScanner.fingerprint(log.location)
-                        listedBy[fingerprint] = listedBy[fingerprint] ?? owner
-                    }
-                }
                 contentOwners[digest.sha256.hashValue] = contentOwners[digest.sha256.hashValue] ?? owner
                 if let previous = digest.previousLocation {
                     predecessorClaims[CoverageScanner.fingerprint(previous)] = predecessorClaims[CoverageScanner.fingerprint(previous)] ?? owner
@@ -418,14 +426,35 @@ struct DigestChain {
         }
     }
 
-    /// Every digest file the window admits that can be read, by the predecessor it claims (indices in
-    /// ``admitted``). Unreadable and unsafe files claim nothing; they are judged where the walk meets them.
-    func predecessorClaims() -> [Int: [Int]] {
-        var claims: [Int: [Int]] = [:]
+    /// What the digests the window admits claim, by location fingerprint; values are indices in ``admitted``.
+    struct Claims {
+        /// Predecessor → every digest that names it as its previous digest.
+        var predecessors: [Int: [Int]] = [:]
+        /// Log → every digest that lists it, only for logs listed by two digests or more.
+        var sharedLogs: [Int: [Int]] = [:]
+    }
+
+    /// Reads every digest file the window admits once. Unreadable and unsafe files claim nothing; they are
+    /// judged where the walk meets them. Memory: one entry per listed log while reading, then only the shared ones.
+    func readClaims() -> Claims {
+        var claims = Claims()
+        var firstLister: [Int: Int] = [:]
         for (index, file) in admitted.enumerated() {
             guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: file.key)),
-                  case .success(let digest) = Self.read(path), let previous = digest.previousLocation else { continue }
-            claims[CoverageScanner.fingerprint(previous), default: []].append(index)
+                  case .success(let digest) = Self.read(path) else { continue }
+            if let previous = digest.previousLocation {
+                claims.predecessors[CoverageScanner.fingerprint(previous), default: []].append(index)
+            }
+            for log in digest.logFiles {
+                let fingerprint = CoverageScanner.fingerprint(log.location)
+                if let first = firstLister[fingerprint] {
+                    if first != index, claims.sharedLogs[fingerprint]?.last != index {
+                        claims.sharedLogs[fingerprint, default: [first]].append(index)
+                    }
+                } else {
+                    firstLister[fingerprint] = index
+                }
+            }
         }
         return claims
     }

@@ -126,29 +126,21 @@ struct DigestChainConsistencyTests {
         #expect(DigestChain.eventTimeProblem(late) == nil)
     }
 
-    @Test("check 4: a log listed twice in one digest; between neighbours, the digest whose hour lacks the log is wrong")
+    @Test("check 4: a log listed twice in one digest; between digests, the one whose span lacks the log's delivery is wrong")
     func logsAreListedOnce() throws {
         #expect(DigestChain.repeatedLogProblem(try Self.digest { $0["logFiles"] = [Self.log(), Self.log()] })?.reason == .logListedTwice)
         #expect(DigestChain.repeatedLogProblem(try Self.digest { $0["logFiles"] = [Self.log(), Self.log(hash: String(repeating: "cd", count: 32))] })?.message.contains("different hashes") == true)
-        let older = try Self.digest()
-        // The newer digest (03:11:36 to 04:11:36) lists the older one's 02:40 log: the newer one is wrong.
-        let newer = try Self.digest {
-            $0["digestStartTime"] = "2025-04-09T03:11:36Z"
-            $0["digestEndTime"] = "2025-04-09T04:11:36Z"
-            $0["digestS3Object"] = Self.digestKey.replacingOccurrences(of: "T031136Z", with: "T041136Z")
-            $0["logFiles"] = [Self.log()]
+        // Between digests, the one whose span does not hold the log's delivery minute (from its name) is wrong.
+        let digest = try Self.digest()
+        func entry(_ name: String = "111122223333_CloudTrail_us-east-1_20250409T0240Z_abcdefgh12345678.json.gz") -> DigestFile.LogFileEntry {
+            DigestFile.LogFileEntry(location: S3Location(bucket: Self.bucket, key: Self.folder + "/" + name),
+                                    expectedSHA256: Self.hash, hashAlgorithm: "SHA-256")
         }
-        #expect(DigestChain.sharedLog(newer: newer, older: older)?.olderIsWrong == false)
-        // A log delivered at 03:20, listed by both: it is the newer digest's, so the older one is wrong.
-        let late = Self.log("111122223333_CloudTrail_us-east-1_20250409T0320Z_abcdefgh12345678.json.gz")
-        let olderWithLate = try Self.digest { $0["logFiles"] = [Self.log(), late] }
-        let newerWithLate = try Self.digest {
-            $0["digestStartTime"] = "2025-04-09T03:11:36Z"
-            $0["digestEndTime"] = "2025-04-09T04:11:36Z"
-            $0["digestS3Object"] = Self.digestKey.replacingOccurrences(of: "T031136Z", with: "T041136Z")
-            $0["logFiles"] = [late]
-        }
-        #expect(DigestChain.sharedLog(newer: newerWithLate, older: olderWithLate)?.olderIsWrong == true)
+        #expect(DigestChain.delivered(entry(), within: digest))
+        #expect(DigestChain.delivered(entry("111122223333_CloudTrail_us-east-1_20250409T0211Z_abcdefgh12345678.json.gz"), within: digest))
+        #expect(!DigestChain.delivered(entry("111122223333_CloudTrail_us-east-1_20250409T0210Z_abcdefgh12345678.json.gz"), within: digest))
+        #expect(!DigestChain.delivered(entry("111122223333_CloudTrail_us-east-1_20250409T0312Z_abcdefgh12345678.json.gz"), within: digest))
+        #expect(!DigestChain.delivered(entry("not-a-cloudtrail-name.json.gz"), within: digest))
     }
 
     /// Vector → the reason its inconsistent digests get; every other digest of the vector stays valid or is an

@@ -1945,6 +1945,32 @@ def v_fork_named_newest():
     v.run(trail, c + [fork])
     return v
 
+
+def v_planted_unsigned_digest():
+    v, trail, c = _planted(
+        'planted-unsigned-digest', 'Two runs of three deleted digests in a drift-free chain, each with an unsigned '
+        'digest (well-formed, no S3 metadata, no sidecar, no logs) planted under the middle deleted name, reached '
+        'after the missing newest one: one with null previous* fields (it would pose as a chain start), one linking '
+        'past the oldest deleted digest. Both are unverified (signature_unavailable); the deleted hour below each '
+        'is still inferred missing, and no gap is reported for the fake chain start.', 52,
+        '2025-04-23T13:04:58Z', [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2], [(2, 3, 4), (7, 8, 9)], ())
+    why = 'Inferred from the hourly cadence below an unsigned digest at a deleted digest\'s name; the AWS CLI ' \
+          'only reports the digest a link names.'
+    for i, prev in ((3, None), (8, c[6])):
+        fake = Digest(trail, c[i].end - HOUR, c[i].end, [], prev, key(MAIN))
+        assert fake.key == c[i].key
+        v.objects[fake.key] = fake.gz
+        v.contents[fake.key] = fake
+        v.digests[fake.uri] = ('unverified', 'signature_unavailable')
+        v.differ(fake.uri, 'unverified', 'invalid', 'No signature anywhere (no metadata, no valid successor): the CLI '
+                 'calls it invalid; we cannot prove it either way.')
+    v.digests[c[4].uri] = ('missing', 'not_found')
+    v.digests[c[9].uri] = ('missing', 'not_found')
+    v.inferred_missing(trail, [c[2].end, c[7].end], why)
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
 VECTORS = [
     v_clean_multi_day, v_empty_hours, v_tampered_log, v_deleted_log, v_corrupt_gzip_log, v_trailing_data_log,
     v_uncompressed_log, v_deleted_digest, v_modified_digest, v_garbled_digest, v_moved_digest,
@@ -1955,7 +1981,7 @@ VECTORS = [
     v_unlinked_digest, v_deleted_digest_run, v_truncated_tail, v_backfill_digests,
     v_unsupported_hash_algorithm, v_digest_name_time, v_digest_wrong_place, v_log_listed_twice, v_uppercase_hex,
     v_padded_signature, v_digest_overlap, v_event_times, v_link_mismatch, v_spliced_chain, v_planted_digest_junk,
-    v_planted_digest_junk_tail, v_digest_tiling_hole, v_fork_named_newest,
+    v_planted_digest_junk_tail, v_digest_tiling_hole, v_fork_named_newest, v_planted_unsigned_digest,
 ]
 
 # The real us-east-1 key from the AWS CLI's own example (awscli/examples/cloudtrail/list-public-keys.rst),

@@ -565,10 +565,15 @@ def check_vector(vdir):
                 cur, successor = older, (d, False) if d is not None else None
             elif d.get('previousDigestS3Object') is None:
                 older = older_than(ts_key(cur))
-                if older:
+                if older and verdict[0] == 'valid':
                     gaps.append((scope, rest, ts_time(ts_key(older)), parse_time(d['digestStartTime'])))
+                elif verdict[0] != 'valid':
+                    # an unproven "chain start" may be planted at a deleted digest's name: infer, no gap
+                    infer(cur, older)
                 cur, successor = older, None
             else:
+                if verdict[0] != 'valid' and DIGEST_RE.match(d['previousDigestS3Object']):
+                    infer(cur, d['previousDigestS3Object'])
                 cur, successor = d['previousDigestS3Object'], (d, verdict[0] == 'valid')
 
         # digests on disk the walk passed by (newer than the oldest it reached, never reached): off the chain

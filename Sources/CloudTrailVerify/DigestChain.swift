@@ -386,7 +386,9 @@ struct DigestChain {
             } else {
                 next = popOlder(than: bound)
                 successor = nil
-                if let older = next {
+                // Only a proven chain start shows a gap: an unverified one may be a file planted at a
+                // deleted digest's name, and the hours below it are inferred missing instead.
+                if let older = next, judgement.status == .valid {
                     let olderEnd = older.timestampCode.flatMap(DigestChain.date(fromCode:))
                     step.gap = ValidationReport.Gap(
                         chain: chainID,
@@ -394,6 +396,10 @@ struct DigestChain {
                         end: CloudTrailTime.display(digest.digestStartTime),
                         olderDigest: older.location.uri, newerDigest: uri)
                 }
+            }
+            if judgement.status != .valid {
+                // An unproven digest's link (or lack of one) proves nothing about the hours below it.
+                step.inferredMissing = chain.inferMissing(after: current, status: judgement.status, before: next)
             }
             return step
         }

@@ -207,7 +207,7 @@ struct DigestChainConsistencyTests {
 
     /// The deleted digests of a vector (missing in its expected.json), and the vector copied to a temporary folder
     /// with junk written under one of their names.
-    static func plantJunk(in name: String, at index: Int, in copy: String) throws -> (deleted: [String], junk: String) {
+    static func plantJunk(in name: String, at index: Int, in copy: String, unsigned: Bool = false) throws -> (deleted: [String], junk: String) {
         let vector = try TestVectorCatalog.expected(name)
         let deleted = vector.digests.filter { $0.status == "missing" }.map(\.s3Uri).sorted()
         try FileManager.default.copyItem(atPath: TestVectorCatalog.folder(name).path, toPath: copy + "/" + name)
@@ -215,16 +215,31 @@ struct DigestChainConsistencyTests {
         let key = String(junk.dropFirst("s3://\(bucket)/".count))
         let path = copy + "/" + name + "/bucket/" + key
         try TestSupport.createDirectory((path as NSString).deletingLastPathComponent)
-        try TestSupport.write(try TestSupport.gzip(Array(#"{"not":"a digest"}"#.utf8)), to: path)
+        var content = Array(#"{"not":"a digest"}"#.utf8)
+        if unsigned {
+            // A well-formed digest for that name, with no signature anywhere and null previous* fields.
+            let end = try #require(DigestObjectKey(key)).timestamp
+            let fields: [String: Any] = [
+                "awsAccountId": "111122223333", "digestStartTime": CloudTrailTime.display(end.addingTimeInterval(-3600)),
+                "digestEndTime": CloudTrailTime.display(end), "digestS3Bucket": bucket, "digestS3Object": key,
+                "digestPublicKeyFingerprint": TestSupport.Clean.fingerprint, "digestSignatureAlgorithm": "SHA256withRSA",
+                "newestEventTime": NSNull(), "oldestEventTime": NSNull(), "previousDigestS3Bucket": NSNull(),
+                "previousDigestS3Object": NSNull(), "previousDigestHashValue": NSNull(),
+                "previousDigestHashAlgorithm": NSNull(), "previousDigestSignature": NSNull(), "logFiles": [Any](),
+            ]
+            content = Array(try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]))
+        }
+        try TestSupport.write(try TestSupport.gzip(content), to: path)
         return (deleted, junk)
     }
 
-    @Test("issue 11 item 9: junk at any deleted digest's name (newest, middle, oldest) does not hide the other deleted hours",
+    @Test("issue 11 item 9: junk or an unsigned digest at any deleted digest's name (newest, middle, oldest) does not hide the other deleted hours",
           arguments: [("deleted-digest-run", 0), ("deleted-digest-run", 1), ("deleted-digest-run", 2),
-                      ("truncated-tail", 0), ("truncated-tail", 1)])
-    func junkDoesNotHideDeletedDigests(name: String, index: Int) async throws {
+                      ("truncated-tail", 0), ("truncated-tail", 1)], [false, true])
+    func junkDoesNotHideDeletedDigests(vector: (name: String, index: Int), unsigned: Bool) async throws {
+        let (name, index) = vector
         try await TestSupport.withTemporaryDirectory { copy in
-            let (deleted, junk) = try Self.plantJunk(in: name, at: index, in: copy)
+            let (deleted, junk) = try Self.plantJunk(in: name, at: index, in: copy, unsigned: unsigned)
             let vector = try TestVectorCatalog.expected(name)
             var options = try TestVectorCatalog.options(name, vector)
             options.root = copy + "/" + name + "/bucket"
@@ -236,11 +251,15 @@ struct DigestChainConsistencyTests {
             for uri in deleted {
                 let entry = try #require(byURI[uri], "\(uri) is not reported")
                 if uri == junk {
-                    #expect(entry.status == .invalid && entry.reason == .invalidFormat)
+                    // Unsigned: unverified, or signature_failed when a valid successor's link carries the deleted digest's signature.
+                    #expect(unsigned ? entry.status != .valid : entry.status == .invalid && entry.reason == .invalidFormat,
+                            "\(uri): \(entry.status) \(entry.reason?.rawValue ?? "-")")
                 } else {
                     #expect(entry.status == .missing && entry.reason == .notFound, "\(uri): \(entry.status)")
                 }
             }
+            // A planted "chain start" proves no gap.
+            #expect(report.gaps.isEmpty)
             #expect(report.summary.exitCode == 1)
         }
     }

@@ -445,7 +445,9 @@ struct DigestChain {
     func readClaims() -> Claims {
         var claims = Claims()
         var firstLister: [Int: Int] = [:]
-        for (index, file) in admitted.enumerated() {
+        // An incremental walk stops at the checkpoint: what lies below it was read by the run that wrote it.
+        let floor = incremental ? checkpoint.flatMap { DigestObjectKey($0.location.key)?.timestampCode } ?? 0 : 0
+        for (index, file) in admitted.enumerated() where file.timestampCode >= floor {
             guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: file.key)),
                   case .success(let digest) = Self.read(path) else { continue }
             if let previous = digest.previousLocation {

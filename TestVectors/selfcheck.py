@@ -507,7 +507,7 @@ def check_vector(vdir):
             elif reason == 'previous_hash_mismatch':
                 if own is not None and recorded is not None and own.lower() == recorded.lower():
                     return 'link_mismatch', None
-            elif reason == 'signature_failed' and own is None and older is not None and \
+            elif reason in ('signature_failed', 'malformed_signature') and own is None and older is not None and \
                     d['previousDigestHashValue'].lower() == hashlib.sha256(inflated).hexdigest():
                 return 'link_mismatch', None
             return None, ahead

@@ -140,10 +140,11 @@ struct DigestChain {
             return nil
         }
 
-        /// The checks that need more than the digest itself: its link stays in the chain (a splice), it lists
-        /// no log a newer digest listed, and its link names the predecessor's own content and signature and
-        /// starts where the predecessor ended. The predecessor is judged here, ahead, and kept for the walk.
-        /// A finding lands on this digest, so its authentic predecessor is judged on its own.
+        /// The checks that need more than the digest itself: its link stays in the chain (a splice), no other
+        /// signed digest claims its predecessor (a fork), it lists no log that belongs to another digest, and its
+        /// link names the predecessor's own content and signature and starts where the predecessor ended. The
+        /// predecessor is judged here, ahead, and kept for the walk. A finding lands on this digest, so its
+        /// authentic predecessor is then judged on its own.
         private mutating func checkAgainstChain(_ digest: DigestFile, at current: Target) -> Problem? {
             if let problem = chain.spliceProblem(digest) { return problem }
             if claims == nil { claims = chain.readClaims() }
@@ -179,7 +180,7 @@ struct DigestChain {
                     return Problem(.linkMismatch,
                                    "previousDigestHashValue \(digest.previousDigestHashValue ?? "null") is not the hash of \(previous.uri), though previousDigestSignature is that digest's own signature, which verifies over its content")
                 }
-            case (_, .signatureFailed?):
+            case (_, .signatureFailed?), (_, .malformedSignature?):
                 if ahead.signatureSource == .nextDigest, let older = ahead.digest, let recorded = digest.previousDigestHashValue,
                    DigestChain.sameHex(recorded, older.sha256) {
                     return Problem(.linkMismatch,

@@ -493,6 +493,8 @@ class Vector:
         self.extra_files = {}    # path relative to the vector folder -> bytes (e.g. trail-status.json)
         self.unselected = set()  # digest object keys of chains the vector's filters leave out
         self.checked_scopes = None  # log folders the filters let the run check (None: every one)
+        self.valid_elsewhere = []  # logs refused() leaves alone: another digest proves them (a log listed twice)
+        self.gap_differences = []  # gaps we report and the AWS CLI does not: {'start', 'end', 'why'}
 
     # building ----------------------------------------------------------------------------------------------
     def chain(self, trail, first_end, counts, signer, first_start=None, signers=None, algorithms=None,
@@ -727,7 +729,8 @@ class Vector:
             'logFiles': logs,
             'gaps': gaps,
             'objects': objects,
-            'awsCli': {'runs': self.runs, 'differences': sorted(self.differences, key=lambda d: d['s3Uri'])},
+            'awsCli': dict({'runs': self.runs, 'differences': sorted(self.differences, key=lambda d: d['s3Uri'])},
+                           **({'gapDifferences': self.gap_differences} if self.gap_differences else {})),
         }
 
     def head_object(self, k):
@@ -1569,8 +1572,9 @@ def v_replayed_digest():
 def v_forked_chain():
     v = Vector('forked-chain', 'A second validly signed digest at its own correct key (between the third and fourth '
                'digests) claims the third digest as its predecessor, as the fourth does; no digest links to it. It '
-               'lists a log no chain digest lists (in the bucket). The fork is invalid, its log unverified; the AWS '
-               'CLI never reads it.', 33)
+               'lists a log no chain digest lists (in the bucket). Both branches are fork (invalid): the fourth digest '
+               'and the second one; the logs each lists alone are unverified. The AWS CLI never reads the second '
+               'branch and calls the fourth digest valid.', 33)
     trail = mgmt_trail()
     c = v.chain(trail, T('2025-04-05T14:03:37Z'), [2, 1, 2, 1, 2, 1], key(MAIN))
     forged = make_log(v.rng, trail, c[2].end + timedelta(minutes=12, seconds=44), 'management')
@@ -1580,6 +1584,9 @@ def v_forked_chain():
     v.add_digest(fork)
     v.off_chain(fork.uri, 'fork', fork, 'A second digest claiming the same predecessor as a chain digest; no digest '
                 'links to it, so the AWS CLI never reads it.')
+    # Both branches of a fork are reported: the chain's branch too, its logs (which the fork does not list) unverified.
+    refused(v, c[3], 'fork', 'One branch of a fork: another validly signed digest claims the same predecessor. The '
+            'CLI follows the link it finds and never sees the other branch.')
     v.keys('us-east-1', [MAIN])
     v.run(trail, c)
     return v
@@ -1692,6 +1699,485 @@ def v_backfill_digests():
     v.run(trail, c, backfill)
     return v
 
+
+# ---------------------------------------------------------------------------------------------------------------
+# issue 16: what the signature covers. Each digest below is validly signed by the published key over content that
+# does not make sense where it was found; the finding lands on that digest and its authentic neighbours stay valid.
+
+def refused(v, d, reason, why, cli_logs=None, uri=None):
+    """d is invalid for reason (its logs unverified); the AWS CLI, which does not check this, calls it valid and
+    judges its logs by their hashes (cli_logs: log uri -> the CLI's verdict when it is not 'valid')."""
+    uri = uri or d.uri
+    v.digests[uri] = ('invalid', reason)
+    v.differ(uri, 'invalid', 'valid', why)
+    seen = set()
+    for log in d.logs:
+        if log.uri in seen or any(l is log for l in v.valid_elsewhere):
+            continue
+        seen.add(log.uri)
+        v.logs[log.uri] = ('unverified', 'digest_invalid', None)
+        v.differ(log.uri, 'unverified', (cli_logs or {}).get(log.uri, 'valid'),
+                 f'Listed by a digest the AWS CLI accepts and we refuse ({reason}).')
+
+
+def v_unsupported_hash_algorithm():
+    v = Vector('unsupported-hash-algorithm', 'Three validly signed digests whose labels are not SHA-256: one lists a '
+               'log whose hashAlgorithm is "SHA-1" (its hashValue is still the SHA-256), one says '
+               'previousDigestHashAlgorithm "MD5", one lists a log whose hashValue is a SHA-1 (40 hex digits) under '
+               'hashAlgorithm "SHA-256". All three are unsupported_hash_algorithm, their logs unverified; their '
+               'neighbours stay valid. The AWS CLI ignores the labels and always uses SHA-256.', 38)
+    trail = mgmt_trail()
+    sha1_log = {}
+
+    def after(i, d):
+        f = d.fields
+        if i == 1:
+            f['logFiles'][0]['hashAlgorithm'] = 'SHA-1'
+        elif i == 3:
+            f['previousDigestHashAlgorithm'] = 'MD5'
+        elif i == 4:
+            f['logFiles'][1]['hashValue'] = hashlib.sha1(d.logs[1].raw).hexdigest()
+            sha1_log['uri'] = d.logs[1].uri
+        else:
+            return
+        d.seal()
+
+    c = v.chain(trail, T('2025-04-09T02:11:36Z'), [2, 1, 2, 1, 2, 1], key(MAIN), after=after)
+    refused(v, c[1], 'unsupported_hash_algorithm', 'A log\'s hashAlgorithm is SHA-1: the CLI hashes with SHA-256 '
+            'whatever the label says.')
+    refused(v, c[3], 'unsupported_hash_algorithm', 'previousDigestHashAlgorithm is MD5: the CLI never reads it.')
+    refused(v, c[4], 'unsupported_hash_algorithm', 'A log\'s hashValue is not a SHA-256: the CLI compares it with '
+            'the SHA-256 of the log and calls the digest valid.', {sha1_log['uri']: 'invalid'})
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_digest_name_time():
+    v = Vector('digest-name-time', 'Four validly signed digests whose times do not fit: one stored (and naming '
+               'itself) under a key one minute later than its digestEndTime, one in the date folder of the day '
+               'before its end, one whose digestStartTime is after its digestEndTime, and the newest, which spans '
+               'three hours. All time_mismatch, their logs unverified; the authentic digests around them stay valid. '
+               'The AWS CLI reads times from the key and never compares them with the content.', 39)
+    trail = mgmt_trail()
+
+    def after(i, d):
+        f = d.fields
+        if i == 1:      # the date folders say the day before
+            d.key = trail.digest_key(d.end).replace(d.end.strftime('/%Y/%m/%d/'),
+                                                      (d.end - timedelta(days=1)).strftime('/%Y/%m/%d/'))
+        elif i == 2:    # the name says a minute later
+            d.key = trail.digest_key(d.end + timedelta(minutes=1))
+        elif i == 4:
+            f['digestStartTime'] = iso(d.end + timedelta(minutes=5))
+        elif i == 6:
+            f['digestStartTime'] = iso(d.end - 3 * HOUR)
+        else:
+            return
+        f['digestS3Object'] = d.key
+        d.seal()
+
+    c = v.chain(trail, T('2025-04-10T08:40:17Z'), [1, 2, 1, 2, 1, 2, 1], key(MAIN), after=after)
+    for i, why in ((1, 'The date folders are the day before digestEndTime\'s.'),
+                   (2, 'The key\'s timestamp is a minute after digestEndTime.'),
+                   (4, 'digestStartTime is after digestEndTime.'),
+                   (6, 'The digest spans three hours.')):
+        refused(v, c[i], 'time_mismatch', why + ' The AWS CLI does not compare the key with the content.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_digest_wrong_place():
+    v = Vector('digest-wrong-place', 'Three validly signed digests that do not belong where they are: one says '
+               'awsAccountId 444455556666 in the folder of 111122223333, one also lists a log (in the bucket) from '
+               'the us-west-2 log folder, one lists the sidecar of its predecessor. All wrong_place, their logs '
+               'unverified; the neighbours stay valid. The AWS CLI checks none of this (it fails to gunzip the '
+               'sidecar, so it calls that entry invalid).', 40)
+    trail = mgmt_trail()
+    west = mgmt_trail(region='us-west-2')
+    listed = {}
+
+    def after(i, d):
+        f = d.fields
+        if i == 1:
+            f['awsAccountId'] = '444455556666'
+        elif i == 3:
+            stray = make_log(v.rng, west, d.start + timedelta(minutes=17, seconds=5), 'management')
+            v.objects[stray.key] = stray.gz
+            d.logs = d.logs + [stray]
+            f['logFiles'] = [l.entry() for l in d.logs]
+            listed['stray'] = stray
+        elif i == 4:
+            sidecar = d.prev.key + '.metadata.json'
+            f['logFiles'].append({'s3Bucket': trail.bucket, 's3Object': sidecar, 'hashValue': sha256(b''),
+                                  'hashAlgorithm': 'SHA-256', 'newestEventTime': f['newestEventTime'],
+                                  'oldestEventTime': f['oldestEventTime']})
+            listed['sidecar'] = f's3://{trail.bucket}/{sidecar}'
+        else:
+            return
+        d.seal()
+
+    c = v.chain(trail, T('2025-04-11T13:05:52Z'), [2, 1, 2, 1, 2, 1], key(MAIN), after=after)
+    refused(v, c[1], 'wrong_place', 'awsAccountId is another account\'s.')
+    refused(v, c[3], 'wrong_place', 'It lists a log of another region\'s folder.')
+    refused(v, c[4], 'wrong_place', 'It lists a sidecar, not a log.')
+    v.logs[listed['sidecar']] = ('unverified', 'digest_invalid', None)
+    v.differ(listed['sidecar'], 'unverified', 'invalid', 'A sidecar listed as a log: the CLI cannot gunzip it; we '
+             'refuse the digest that lists it.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_log_listed_twice():
+    v = Vector('log-listed-twice', 'Validly signed digests that list a log more than once: the second digest lists '
+               'one log twice (same hash); the fourth (c3) also lists a log delivered in the fifth\'s hour, which '
+               'the fifth lists too (the log belongs to the fifth, so the fourth is wrong); the sixth lists a log of '
+               'the fifth\'s hour again (the sixth is wrong). Each wrong digest is '
+               'log_listed_twice and its logs unverified (a log listed twice is reported twice); the digests that '
+               'list their own logs stay valid. The AWS CLI checks the hashes of every entry only.', 41)
+    trail = mgmt_trail()
+    early = {}
+
+    def before(i, start, end, logs):
+        if i == 1:
+            return logs + [logs[0]]
+        if i == 3:
+            # delivered just after this hour, with events from before its end (as a late log's are)
+            early['log'] = make_log(v.rng, trail, end + timedelta(minutes=1, seconds=5), 'management')
+            early['log'].oldest, early['log'].newest = end - timedelta(minutes=3), end - timedelta(minutes=2)
+            return logs + [early['log']]
+        if i == 4:
+            return logs + [early['log']]
+        return logs
+
+    def after(i, d):
+        if i == 5:
+            older = d.prev.logs[0]
+            f = d.fields
+            f['logFiles'].append(older.entry())
+            f['oldestEventTime'] = iso(min(T(f['oldestEventTime']), older.oldest))
+            d.seal()
+
+    c = v.chain(trail, T('2025-04-12T19:27:03Z'), [2, 1, 2, 1, 2, 1, 1], key(MAIN), before=before, after=after)
+    v.valid_elsewhere = [early['log']]
+    refused(v, c[1], 'log_listed_twice', 'It lists a log twice.')
+    v.extra_logs.append((c[1].logs[0].uri, 'unverified', 'digest_invalid', None))
+    refused(v, c[3], 'log_listed_twice', 'It lists a log of the next hour, which the next digest lists too.')
+    v.extra_logs.append((early['log'].uri, 'unverified', 'digest_invalid', None))
+    refused(v, c[5], 'log_listed_twice', 'It lists a log of the hour before again.')
+    v.extra_logs.append((c[4].logs[0].uri, 'unverified', 'digest_invalid', None))
+    v.differ(c[4].logs[0].uri, 'unverified', 'valid', 'Listed again by a digest we refuse (we report that entry '
+             'first); the CLI calls both entries valid.')
+    v.valid_elsewhere = []
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_uppercase_hex():
+    v = Vector('uppercase-hex', 'A clean chain written with upper-case hex: one digest lists its logs\' hashValue in '
+               'upper case, one writes previousDigestHashValue and previousDigestSignature in upper case (and is '
+               'signed over them as written), one names its key\'s fingerprint in upper case, and one\'s signature metadata is upper case. Everything is valid. The '
+               'AWS CLI compares log hashes case-sensitively and calls those logs invalid.', 42)
+    trail = mgmt_trail()
+
+    def after(i, d):
+        f = d.fields
+        if i == 1:
+            for entry in f['logFiles']:
+                entry['hashValue'] = entry['hashValue'].upper()
+        elif i == 2:
+            f['digestPublicKeyFingerprint'] = f['digestPublicKeyFingerprint'].upper()
+        elif i == 3:
+            f['previousDigestHashValue'] = f['previousDigestHashValue'].upper()
+            f['previousDigestSignature'] = f['previousDigestSignature'].upper()
+        else:
+            return
+        d.seal()
+
+    c = v.chain(trail, T('2025-04-13T04:58:44Z'), [2, 1, 2, 1, 2], key(MAIN), after=after)
+    d = c[4]
+    v.sidecars[d.key] = (d.signature.upper(), d.algorithm, {})
+    v.s3_metadata[d.uri]['signature'] = d.signature.upper()
+    for log in c[1].logs:
+        v.differ(log.uri, 'valid', 'invalid', 'Its hashValue is written in upper case: the CLI compares hex '
+                 'case-sensitively; we compare values.')
+    v.differ(c[2].uri, 'valid', 'invalid', 'Its digestPublicKeyFingerprint is written in upper case: the CLI looks '
+             'the key up case-sensitively ("public key not found"); we compare values.')
+    for log in c[2].logs:
+        v.differ(log.uri, 'valid', 'not_reported', 'Listed by the digest whose key the CLI does not find; it never '
+                 'reads its logs.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_padded_signature():
+    v = Vector('padded-signature', 'The newest digest\'s signature metadata (sidecar and S3) has a zero byte in '
+               'front: 257 bytes for a 2048-bit key. It is malformed_signature, its logs unverified. The AWS CLI '
+               'refuses it too (signature verification failed).', 43)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-14T11:22:09Z'), [1, 2, 1, 2], key(MAIN))
+    d = c[-1]
+    v.sidecars[d.key] = ('00' + d.signature, d.algorithm, {})
+    v.s3_metadata[d.uri]['signature'] = '00' + d.signature
+    v.digests[d.uri] = ('invalid', 'malformed_signature')
+    v.logs_of(d, 'unverified', 'digest_invalid')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_digest_overlap():
+    v = Vector('digest-overlap', 'A validly signed digest that starts ten minutes before its predecessor ended (it '
+               'links to it correctly). It is overlap, its logs unverified; its predecessor stays valid. The AWS CLI '
+               'does not compare the times of neighbouring digests.', 44)
+    trail = mgmt_trail()
+
+    def after(i, d):
+        if i == 3:
+            d.fields['digestStartTime'] = iso(d.start - timedelta(minutes=10))
+            d.seal()
+
+    c = v.chain(trail, T('2025-04-15T06:31:50Z'), [2, 1, 2, 1, 2, 1], key(MAIN), after=after)
+    refused(v, c[3], 'overlap', 'It starts before its predecessor ended.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_event_times():
+    v = Vector('event-times', 'Three validly signed digests whose event times do not fit: one lists a log whose '
+               'oldestEventTime is after its newestEventTime, one a log with an event ten minutes after the '
+               'digest\'s end, one a log whose oldest event is three days before the digest\'s start (the digests\' '
+               'own event times follow their logs\'). All implausible_event_times, their logs unverified. The AWS CLI '
+               'never reads event times.', 45)
+    trail = mgmt_trail()
+
+    def before(i, start, end, logs):
+        log = logs[0]
+        if i == 1:
+            log.oldest, log.newest = log.newest + timedelta(seconds=30), log.oldest
+        elif i == 3:
+            log.newest = end + timedelta(minutes=10)
+        elif i == 4:
+            log.oldest = start - timedelta(days=3)
+        return logs
+
+    c = v.chain(trail, T('2025-04-16T15:14:27Z'), [2, 1, 2, 1, 2, 1], key(MAIN), before=before)
+    refused(v, c[1], 'implausible_event_times', 'A log\'s oldest event is after its newest.')
+    refused(v, c[3], 'implausible_event_times', 'A log\'s newest event is after the digest\'s end.')
+    refused(v, c[4], 'implausible_event_times', 'A log\'s oldest event is three days before the digest\'s start.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_link_mismatch():
+    v = Vector('link-mismatch', 'Two validly signed digests whose link does not carry their predecessor\'s '
+               'identity: one records the predecessor\'s hash but the signature of the digest before it; one records '
+               'the predecessor\'s signature but a wrong hash. Both are link_mismatch, their logs unverified; the '
+               'authentic predecessors stay valid (not previous_hash_mismatch). The AWS CLI takes the predecessor\'s '
+               'signature from its metadata and never compares the hash.', 46)
+    trail = mgmt_trail()
+
+    def after(i, d):
+        f = d.fields
+        if i == 2:
+            f['previousDigestSignature'] = d.prev.prev.signature
+        elif i == 5:
+            f['previousDigestHashValue'] = sha256(d.prev.raw + b'\n')
+        else:
+            return
+        d.seal()
+
+    c = v.chain(trail, T('2025-04-17T21:45:33Z'), [1, 2, 1, 2, 1, 2, 1], key(MAIN), after=after)
+    refused(v, c[2], 'link_mismatch', 'previousDigestSignature is not the predecessor\'s signature.')
+    refused(v, c[5], 'link_mismatch', 'previousDigestHashValue is not the predecessor\'s hash.')
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_spliced_chain():
+    v = Vector('spliced-chain', 'Two trails of one account and region. A validly signed digest of the first trail '
+               'links to a digest of the second trail\'s chain (a splice), bypassing its real predecessor. It is '
+               'splice, its logs unverified; the authentic digests it bypasses stay valid, and the second trail\'s '
+               'chain is unaffected. The AWS CLI follows the splice into the other chain and never reads the '
+               'bypassed digests.', 47)
+    a = mgmt_trail()
+    b = mgmt_trail(name='data-events')
+    cb = v.chain(b, T('2025-04-18T00:19:10Z'), [1, 2, 1, 2, 1], key(MAIN), kind='data')
+
+    def after(i, d):
+        if i == 3:
+            d.prev = cb[1]
+            d.fields = d.build_fields(d.logs)
+            d.seal()
+
+    ca = v.chain(a, T('2025-04-18T03:07:55Z'), [2, 1, 2, 1, 2], key(MAIN), after=after)
+    refused(v, ca[3], 'splice', 'Its link leads into another trail\'s chain; the CLI follows it.')
+    assert cb[1].end < ca[0].end
+    for d in ca[:3]:
+        v.differ(d.uri, 'valid', 'not_reported', 'Bypassed by the splice: the CLI follows the link into the other '
+                 'chain, whose start is older than this one, and never reads it.')
+        for log in d.logs:
+            v.differ(log.uri, 'valid', 'not_reported', 'Listed by a digest the splice bypasses; the CLI never '
+                     'reads it.')
+    v.keys('us-east-1', [MAIN])
+    v.run(a, ca)
+    v.run(b, cb)
+    return v
+
+
+def _planted(name, description, seed, first_end, counts, deleted, junk_at, trail_status=False):
+    v = Vector(name, description, seed)
+    trail = mgmt_trail()
+    c = v.chain(trail, T(first_end), counts, key(MAIN), drift=False)
+    for run in deleted:
+        for i in run:
+            d = c[i]
+            v.remove_digest_object(d)
+            v.forget_logs_of(d)
+            del v.digests[d.uri]
+    for i in junk_at:
+        v.garble(c[i].key, gz(b'{"not":"a digest"}'))
+        v.digests[c[i].uri] = ('invalid', 'invalid_format')
+    return v, trail, c
+
+
+def v_planted_digest_junk():
+    v, trail, c = _planted(
+        'planted-digest-junk', 'Three runs of three deleted digests in an hourly chain without drift, each with junk '
+        '(gzip of a JSON object that is not a digest) placed under one deleted digest\'s name: the newest of the '
+        'first run, the middle of the second, the oldest of the third. The junk is invalid_format; every other '
+        'deleted hour is still reported (missing, inferred from the hourly cadence), whether the walk reaches it '
+        'through a link or passes the junk. Their logs stay in the bucket: not_in_any_digest.', 48,
+        '2025-04-19T00:36:12Z', [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1], [(2, 3, 4), (6, 7, 8), (10, 11, 12)],
+        (4, 7, 10))
+    why = 'Inferred from the hourly cadence around a file at a deleted digest\'s name; the AWS CLI only reports ' \
+          'the digest a link names.'
+    v.digests[c[12].uri] = ('missing', 'not_found')   # named by the link of c[13]
+    v.digests[c[8].uri] = ('missing', 'not_found')    # named by the link of c[9]
+    v.inferred_missing(trail, [c[11].end], why)       # between missing c[12] and the junk at c[10]
+    v.inferred_missing(trail, [c[6].end], why)        # between the junk at c[7] and c[5]
+    v.inferred_missing(trail, [c[3].end, c[2].end], why)   # between the junk at c[4] and c[1]
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_planted_digest_junk_tail():
+    v, trail, c = _planted(
+        'planted-digest-junk-tail', 'The three newest digests of a drift-free chain were deleted and junk placed '
+        'under the newest one\'s name; trail-status.json says the last digest was delivered four minutes after '
+        'that name\'s time. The junk is invalid_format and the two deleted digests below it are still inferred '
+        'missing. Their logs, delivered after the newest remaining digest\'s end, are outside the validated span.',
+        49, '2025-04-20T09:12:45Z', [1, 2, 1, 2, 1, 2, 1, 2], [(5, 6, 7)], (7,))
+    v.inferred_missing(trail, [c[6].end, c[5].end], 'Inferred from the hourly cadence below a file at the newest '
+                       'deleted digest\'s name; the AWS CLI only reads what is in the bucket.')
+    latest = c[7].end + timedelta(minutes=4, milliseconds=211)
+    v.extra_files['trail-status.json'] = pretty({
+        'IsLogging': True,
+        'LatestDeliveryTime': (max(l.delivered for l in c[7].logs) + timedelta(milliseconds=93)).isoformat(),
+        'StartLoggingTime': '2025-02-11T16:20:05.118000+00:00',
+        'LatestDigestDeliveryTime': latest.isoformat(),
+        'LatestDeliveryAttemptTime': c[7].end.strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'LatestNotificationAttemptTime': '',
+        'LatestNotificationAttemptSucceeded': '',
+        'LatestDeliveryAttemptSucceeded': c[7].end.strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'TimeLoggingStarted': '2025-02-11T16:20:05Z',
+        'TimeLoggingStopped': '',
+    }, 4)
+    v.arguments = v.arguments + ['--trail-status', 'trail-status.json']
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c[:5] + [c[7]])
+    return v
+
+
+
+def v_digest_tiling_hole():
+    v = Vector('digest-tiling-hole', 'A validly signed digest that links to its predecessor but starts twenty minutes '
+               'after the predecessor ended (its logs lie in its own span). Both digests are valid; the twenty '
+               'minutes between them are a gap, since no digest vouches for them. The AWS CLI only reports gaps at '
+               'chain starts.', 50)
+    trail = mgmt_trail()
+    hole = timedelta(minutes=20)
+
+    def before(i, start, end, logs):
+        return make_logs(v.rng, trail, start + hole, end, len(logs), 'management') if i == 3 else logs
+
+    def after(i, d):
+        if i == 3:
+            d.start = d.start + hole
+            d.fields = d.build_fields(d.logs)
+            d.seal()
+
+    c = v.chain(trail, T('2025-04-21T16:50:24Z'), [2, 1, 2, 1, 2], key(MAIN), before=before, after=after)
+    v.gap(trail, c[2].end, c[3].start)
+    v.gap_differences.append({'start': iso(c[2].end), 'end': iso(c[3].start),
+                              'why': 'A hole between two linked digests: the CLI only reports gaps at chain starts.'})
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
+
+
+def v_fork_named_newest():
+    v = Vector('fork-named-newest', 'A second validly signed digest claims the same predecessor as the newest digest '
+               'of the chain, and its name is newer than that digest: the walk starts at it. Both branches are fork '
+               '(invalid). It lists one log of the chain\'s newest hour (same hash) and one log of its own: the shared '
+               'log is proven by either branch (reported twice, valid), the logs only one branch lists are '
+               'unverified. The AWS CLI follows the newer branch and never reads the other.', 51)
+    trail = mgmt_trail()
+    c = v.chain(trail, T('2025-04-22T08:26:47Z'), [2, 1, 2, 1, 3], key(MAIN))
+    head = c[4]
+    own = make_log(v.rng, trail, head.end + timedelta(minutes=7, seconds=12), 'management')
+    v.add_log(own)
+    fork = Digest(trail, c[3].end, head.end + timedelta(minutes=20), [head.logs[0], own], c[3], key(MAIN))
+    assert head.key < fork.key
+    v.add_digest(fork)
+    v.digests[fork.uri] = ('invalid', 'fork')
+    v.differ(fork.uri, 'invalid', 'valid', 'One branch of a fork, named newest: the CLI starts there and calls it '
+             'valid.')
+    v.logs[own.uri] = ('unverified', 'digest_invalid', None)
+    v.differ(own.uri, 'unverified', 'valid', 'Listed only by one branch of a fork.')
+    v.digests[head.uri] = ('invalid', 'fork')
+    v.differ(head.uri, 'invalid', 'not_reported', 'The other branch of the fork: no digest links to it, so the CLI '
+             'never reads it.')
+    for log in head.logs[1:]:
+        v.logs[log.uri] = ('unverified', 'digest_invalid', None)
+    v.extra_logs.append((head.logs[0].uri, 'valid', None, None))
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c + [fork])
+    return v
+
+
+def v_planted_unsigned_digest():
+    v, trail, c = _planted(
+        'planted-unsigned-digest', 'Two runs of three deleted digests in a drift-free chain, each with an unsigned '
+        'digest (well-formed, no S3 metadata, no sidecar, no logs) planted under the middle deleted name, reached '
+        'after the missing newest one: one with null previous* fields (it would pose as a chain start), one linking '
+        'past the oldest deleted digest. Both are unverified (signature_unavailable); the deleted hour below each '
+        'is still inferred missing, and no gap is reported for the fake chain start.', 52,
+        '2025-04-23T13:04:58Z', [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2], [(2, 3, 4), (7, 8, 9)], ())
+    why = 'Inferred from the hourly cadence below an unsigned digest at a deleted digest\'s name; the AWS CLI ' \
+          'only reports the digest a link names.'
+    for i, prev in ((3, None), (8, c[6])):
+        fake = Digest(trail, c[i].end - HOUR, c[i].end, [], prev, key(MAIN))
+        assert fake.key == c[i].key
+        v.objects[fake.key] = fake.gz
+        v.contents[fake.key] = fake
+        v.digests[fake.uri] = ('unverified', 'signature_unavailable')
+        v.differ(fake.uri, 'unverified', 'invalid', 'No signature anywhere (no metadata, no valid successor): the CLI '
+                 'calls it invalid; we cannot prove it either way.')
+    v.digests[c[4].uri] = ('missing', 'not_found')
+    v.digests[c[9].uri] = ('missing', 'not_found')
+    v.inferred_missing(trail, [c[2].end, c[7].end], why)
+    v.keys('us-east-1', [MAIN])
+    v.run(trail, c)
+    return v
 
 # --- every object accounted for (inventory, accounting) --------------------------------------------------------
 
@@ -1864,6 +2350,9 @@ VECTORS = [
     v_unlinked_digest, v_deleted_digest_run, v_truncated_tail, v_backfill_digests,
     v_unaccounted_objects, v_orphan_log_folders, v_orphan_log_folders_filtered, v_multi_region_trail_file,
     v_log_date_mismatch, v_unproven_gap_explanation, v_shared_log_folder, v_unicode_prefix,
+    v_unsupported_hash_algorithm, v_digest_name_time, v_digest_wrong_place, v_log_listed_twice, v_uppercase_hex,
+    v_padded_signature, v_digest_overlap, v_event_times, v_link_mismatch, v_spliced_chain, v_planted_digest_junk,
+    v_planted_digest_junk_tail, v_digest_tiling_hole, v_fork_named_newest, v_planted_unsigned_digest,
 ]
 
 # The real us-east-1 key from the AWS CLI's own example (awscli/examples/cloudtrail/list-public-keys.rst),

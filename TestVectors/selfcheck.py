@@ -343,6 +343,93 @@ def explanations(files, scope, trail_names, start, end):
     return [e for _, e in sorted(found, key=lambda x: x[0])]
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# what the signature does not prove (issue 16): each returns a reason or None
+
+SHA256_HEX = re.compile(r'[0-9a-fA-F]{64}')
+MAX_SPAN = 90 * 60            # digests are hourly
+MIN_LINKED_SPAN = 30 * 60     # a digest that continues a chain covers about an hour
+MAX_EVENT_LEAD = 24 * HOUR    # events may precede a digest's start, but not by more than a day
+
+
+def labels_ok(d):
+    if d.get('previousDigestHashValue') is not None or d.get('previousDigestHashAlgorithm') is not None:
+        if d.get('previousDigestHashAlgorithm') != 'SHA-256' or \
+                not SHA256_HEX.fullmatch(d.get('previousDigestHashValue') or ''):
+            return False
+    return all(lf.get('hashAlgorithm') == 'SHA-256' and SHA256_HEX.fullmatch(lf['hashValue'])
+               for lf in d['logFiles'])
+
+
+def time_problem(d, key):
+    start, end = parse_time(d['digestStartTime']), parse_time(d['digestEndTime'])
+    if not start < end:
+        return 'time_mismatch'
+    m = DIGEST_RE.match(key)
+    if m:
+        if m['ts'] != end.strftime('%Y%m%dT%H%M%SZ') or ''.join(key.split('/')[-4:-1]) != end.strftime('%Y%m%d'):
+            return 'time_mismatch'
+    span = (end - start).total_seconds()
+    if span > MAX_SPAN or (d.get('previousDigestS3Object') is not None and span < MIN_LINKED_SPAN):
+        return 'time_mismatch'
+    return None
+
+
+def place_problem(d, key):
+    m = DIGEST_RE.match(key)
+    if not m:
+        return None
+    if d.get('awsAccountId') != m['acct']:
+        return 'wrong_place'
+    org = m['org'] + '/' if m['org'] else ''
+    folder = f"{m['prefix']}AWSLogs/{org}{m['acct']}/CloudTrail/{m['region']}/"
+    name = re.compile(rf"\d{{4}}/\d\d/\d\d/{m['acct']}_CloudTrail_{re.escape(m['region'])}_[^/]*\.json\.gz")
+    for lf in d['logFiles']:
+        if key_problem(lf['s3Object']):
+            continue   # judged on the log itself: unsafe_path
+        if lf['s3Bucket'] != d['digestS3Bucket'] or not lf['s3Object'].startswith(folder) or \
+                not name.fullmatch(lf['s3Object'][len(folder):]):
+            return 'wrong_place'
+    return None
+
+
+def event_problem(d):
+    start, end = parse_time(d['digestStartTime']), parse_time(d['digestEndTime'])
+
+    def times(o, n):
+        if o is None and n is None:
+            return True, None
+        if o is None or n is None or not _is_time(o) or not _is_time(n):
+            return False, None
+        o, n = parse_time(o), parse_time(n)
+        ok = o <= n and n <= end and (start - o).total_seconds() <= MAX_EVENT_LEAD
+        return ok, (o, n)
+
+    ok, own = times(d.get('oldestEventTime'), d.get('newestEventTime'))
+    if not ok:
+        return 'implausible_event_times'
+    lo = hi = None
+    for lf in d['logFiles']:
+        ok, t = times(lf.get('oldestEventTime'), lf.get('newestEventTime'))
+        if not ok:
+            return 'implausible_event_times'
+        if t:
+            lo, hi = min(lo or t[0], t[0]), max(hi or t[1], t[1])
+    if own and lo and (own[0] > lo or own[1] < hi):
+        return 'implausible_event_times'
+    return None
+
+
+def repeat_problem(d):
+    listed = [(lf['s3Bucket'], lf['s3Object']) for lf in d['logFiles']]
+    return 'log_listed_twice' if len(set(listed)) != len(listed) else None
+
+
+def log_delivery(key, acct, region):
+    m = re.match(rf'{acct}_CloudTrail_{re.escape(region)}_(\d{{8}}T\d{{4}}Z)', key.rsplit('/', 1)[-1])
+    return datetime.strptime(m[1], '%Y%m%dT%H%MZ').replace(tzinfo=timezone.utc) if m else None
+
+
 def check_vector(vdir):
     exp = json.load(open(os.path.join(vdir, 'expected.json')))
     args = exp['arguments']
@@ -408,32 +495,29 @@ def check_vector(vdir):
             cands = [k for k in on_disk if ts_key(k) < ts and k not in visited]
             return cands[-1] if cands else None
 
-        cur, successor = on_disk[-1], None   # successor: (digest dict, valid?) that linked to cur
-        while cur:
-            visited.add(cur)
-            oldest = min(oldest or ts_key(cur), ts_key(cur))
+        def infer(cur, older):
+            """A run of deleted digests: one per hour between cur and the next older digest on disk."""
+            if older is None:
+                return
+            t, o = ts_time(ts_key(cur)), ts_time(ts_key(older))
+            hours = round((t - o).total_seconds() / HOUR)
+            for k in range(1, hours):
+                digests.append((uri(with_time(cur, datetime.fromtimestamp(t.timestamp() - k * HOUR, timezone.utc))),
+                                'missing', 'not_found'))
+
+        def judge(cur, successor):
+            """(verdict, digest dict or None, inflated bytes, own signature hex or None) of the digest at key cur;
+            successor: (digest dict, valid?) of the newer digest that linked to it, or None."""
             try:
                 path = resolve(broot, cur)
             except Unsafe:
-                digests.append((uri(cur), 'invalid', 'unsafe_path'))
+                # present (or not), never opened: what it lists is unknown
                 unreadable.setdefault(scope, []).append(ts_time(ts_key(cur)))
-                cur, successor = older_than(ts_key(cur)), None   # the link's key must still say its timestamp
-                continue
+                return ('invalid', 'unsafe_path'), None, None, None
             if not os.path.isfile(path):
-                digests.append((uri(cur), 'missing', 'not_found'))
-                older = older_than(ts_key(cur))
-                if older and successor:
-                    # a run of deleted digests: one per hour between the missing one and the next older on disk
-                    t, o = ts_time(ts_key(cur)), ts_time(ts_key(older))
-                    hours = round((t - o).total_seconds() / HOUR)
-                    for k in range(1, hours):
-                        digests.append((uri(with_time(cur, datetime.fromtimestamp(t.timestamp() - k * HOUR,
-                                                                                   timezone.utc))),
-                                        'missing', 'not_found'))
-                cur, successor = older, None
-                continue
+                return ('missing', 'not_found'), None, None, None
             inflated, d = read_digest(path)
-            verdict = None if d is not None else ('invalid', 'invalid_format')
+            verdict, own = None if d is not None else ('invalid', 'invalid_format'), None
             if d is None:
                 unreadable.setdefault(scope, []).append(ts_time(ts_key(cur)))
             side = None
@@ -443,9 +527,11 @@ def check_vector(vdir):
                 side = json.load(open(sidecar))['Metadata']
             if not verdict and (d['digestS3Bucket'] != bucket_name or d['digestS3Object'] != cur):
                 verdict = ('invalid', 'moved')
-            if not verdict and (d.get('digestSignatureAlgorithm') not in (None, 'SHA256withRSA') or
+            if not verdict and (d.get('digestSignatureAlgorithm') != 'SHA256withRSA' or
                                 (side and side['signature-algorithm'] != 'SHA256withRSA')):
                 verdict = ('invalid', 'unsupported_signature_algorithm')
+            if not verdict and not labels_ok(d):
+                verdict = ('invalid', 'unsupported_hash_algorithm')
             signed_at, tolerance = (parse_time(d['digestEndTime']) if d else None), 0
             if not verdict and backfill:
                 # a backfill digest is signed when generated: the key must be valid within an hour of that time
@@ -456,17 +542,21 @@ def check_vector(vdir):
                     signed_at, tolerance = parse_time(generated), HOUR
             if not verdict:
                 fp = d['digestPublicKeyFingerprint']
-                entry = keys.get(region, {}).get(fp)
+                entry = keys.get(region, {}).get(fp.lower())
                 if not entry:
-                    other = any(fp in ks for r, ks in keys.items() if r != region)
+                    other = any(fp.lower() in ks for r, ks in keys.items() if r != region)
                     verdict = ('invalid', 'key_wrong_region' if other else 'unknown_fingerprint')
                 elif not ((entry[1] - signed_at).total_seconds() <= tolerance and
                           (signed_at - entry[2]).total_seconds() <= tolerance):
                     verdict = ('invalid', 'key_not_valid_at_time')
             if not verdict:
                 sig = side['signature'] if side else (successor[0]['previousDigestSignature'] if successor else None)
+                trusted = side is not None or (successor is not None and successor[1])
                 if sig is None:
                     verdict = ('unverified', 'signature_unavailable')
+                elif trusted and (not re.fullmatch(r'(?:[0-9a-fA-F]{2})*', sig) or
+                                  len(sig) // 2 != entry[0].key_size // 8):
+                    verdict = ('invalid', 'malformed_signature')
                 else:
                     to_sign = '\n'.join([d['digestEndTime'], d['digestS3Bucket'] + '/' + d['digestS3Object'],
                                          hashlib.sha256(inflated).hexdigest(),
@@ -474,12 +564,102 @@ def check_vector(vdir):
                     try:
                         entry[0].verify(bytes.fromhex(sig), to_sign, padding.PKCS1v15(), hashes.SHA256())
                         stats['sig_ok'] += 1
-                    except InvalidSignature:
+                        own = sig
+                    except (InvalidSignature, ValueError):
                         verdict = ('invalid', 'signature_failed')
             if not verdict and successor and successor[1] and \
-                    successor[0]['previousDigestHashValue'] != hashlib.sha256(inflated).hexdigest():
+                    successor[0]['previousDigestHashValue'].lower() != hashlib.sha256(inflated).hexdigest():
                 verdict = ('invalid', 'previous_hash_mismatch')
-            verdict = verdict or ('valid', None)
+            if not verdict:
+                reason = time_problem(d, cur) or place_problem(d, cur) or event_problem(d) or repeat_problem(d)
+                verdict = ('invalid', reason) if reason else None
+            return verdict or ('valid', None), d, inflated, (own if side is not None else None)
+
+        def against_chain(d, cur):
+            """Checks of a valid digest against the chain: (reason or None, judgement of its predecessor to reuse)."""
+            prev_bucket, prev_key = d.get('previousDigestS3Bucket'), d.get('previousDigestS3Object')
+            if prev_key is not None and not key_problem(prev_key) and DIGEST_RE.match(prev_key):
+                m = DIGEST_RE.match(prev_key)
+                if prev_bucket != bucket_name or (m['prefix'], m['org'], m['acct'], m['region'], m['rest'],
+                                                  bool(m['backfill'])) != chain_id:
+                    return 'splice', None
+            # a fork, whatever the names: another validly signed digest claims the same predecessor
+            for k in claims_all.get((prev_bucket, prev_key), []) if prev_key is not None else []:
+                if k == cur:
+                    continue
+                (status, _), other, _, _ = judge(k, None)
+                if status == 'valid':
+                    theirs = {(o['s3Bucket'], o['s3Object'], o['hashValue'].lower()) for o in other['logFiles']}
+                    fork_shared.clear()
+                    fork_shared.update((lf['s3Bucket'], lf['s3Object']) for lf in d['logFiles']
+                                       if (lf['s3Bucket'], lf['s3Object'], lf['hashValue'].lower()) in theirs)
+                    return 'fork', None
+            # a log another validly signed digest lists too: wrong here when not delivered during this span
+            for lf in d['logFiles']:
+                for k in listers.get((lf['s3Bucket'], lf['s3Object']), []):
+                    if k == cur or judge(k, None)[0][0] != 'valid':
+                        continue
+                    t = log_delivery(lf['s3Object'], acct, region)
+                    if t is None or (parse_time(d['digestStartTime']) - t).total_seconds() > 59 or \
+                            t > parse_time(d['digestEndTime']):
+                        return 'log_listed_twice', None
+            if prev_key is None or prev_key in visited or not DIGEST_RE.match(prev_key) or \
+                    ts_key(prev_key) >= ts_key(cur):
+                return None, None
+            ahead = judge(prev_key, (d, True))
+            (status, reason), older, inflated, own = ahead
+            recorded = d['previousDigestSignature']
+            if status == 'valid':
+                if own is not None and recorded is not None and own.lower() != recorded.lower():
+                    return 'link_mismatch', None
+                if parse_time(d['digestStartTime']) < parse_time(older['digestEndTime']):
+                    return 'overlap', None
+                if parse_time(d['digestStartTime']) > parse_time(older['digestEndTime']):
+                    # a hole between linked digests: a gap, no finding on either
+                    gaps.append((scope, rest, parse_time(older['digestEndTime']), parse_time(d['digestStartTime'])))
+            elif reason == 'previous_hash_mismatch':
+                if own is not None and recorded is not None and own.lower() == recorded.lower():
+                    return 'link_mismatch', None
+            elif reason in ('signature_failed', 'malformed_signature') and own is None and older is not None and \
+                    d['previousDigestHashValue'].lower() == hashlib.sha256(inflated).hexdigest():
+                return 'link_mismatch', None
+            return None, ahead
+
+        chain_id = (prefix, org, acct, region, rest, backfill)
+        claims_all, fork_shared = {}, set()  # predecessor -> every readable digest of the chain that claims it
+        listers = {}                         # (bucket, key) of a log -> every readable digest of the chain listing it
+        for k in on_disk:
+            try:
+                _, dk = read_digest(resolve(broot, k))
+            except (Unsafe, OSError):
+                continue
+            if dk is not None and dk.get('previousDigestS3Object') is not None:
+                claims_all.setdefault((dk['previousDigestS3Bucket'], dk['previousDigestS3Object']), []).append(k)
+            for lf in (dk or {}).get('logFiles', []):
+                listers.setdefault((lf['s3Bucket'], lf['s3Object']), []).append(k)
+        cur, successor, peeked = on_disk[-1], None, None   # successor: (digest dict, valid?) that linked to cur
+        while cur:
+            visited.add(cur)
+            oldest = min(oldest or ts_key(cur), ts_key(cur))
+            verdict, d, inflated, own = peeked[1] if peeked and peeked[0] == cur else judge(cur, successor)
+            peeked = None
+            if verdict == ('invalid', 'unsafe_path'):
+                digests.append((uri(cur),) + verdict)
+                cur, successor = older_than(ts_key(cur)), None   # the link's key must still say its timestamp
+                continue
+            if verdict == ('missing', 'not_found'):
+                digests.append((uri(cur), 'missing', 'not_found'))
+                older = older_than(ts_key(cur))
+                if successor:
+                    infer(cur, older)
+                cur, successor = older, None
+                continue
+            if verdict[0] == 'valid':
+                reason, ahead = against_chain(d, cur)
+                if reason:
+                    verdict = ('invalid', reason)
+                elif ahead:
+                    peeked = (d['previousDigestS3Object'], ahead)
             digests.append((uri(cur),) + verdict)
             if d is not None:
                 parsed(d)
@@ -487,15 +667,26 @@ def check_vector(vdir):
                 if d.get('previousDigestS3Bucket') is not None and d.get('previousDigestS3Object') is not None:
                     claims.setdefault((d['previousDigestS3Bucket'], d['previousDigestS3Object']), cur)
                 for lf in d['logFiles']:
-                    logs.append((f"s3://{lf['s3Bucket']}/{lf['s3Object']}",) + check_log(lf, broot, verdict, stats))
+                    # one branch of a fork: what both branches list (same hash) is proven by either
+                    shared = verdict == ('invalid', 'fork') and (lf['s3Bucket'], lf['s3Object']) in fork_shared
+                    logs.append((f"s3://{lf['s3Bucket']}/{lf['s3Object']}",) +
+                                check_log(lf, broot, ('valid', None) if shared else verdict, stats))
             if verdict[0] == 'invalid':
-                cur, successor = older_than(ts_key(cur)), None
+                older = older_than(ts_key(cur))
+                # junk (or any invalid file) at a deleted digest's name must not hide the deleted hours below it
+                infer(cur, older)
+                cur, successor = older, (d, False) if d is not None else None
             elif d.get('previousDigestS3Object') is None:
                 older = older_than(ts_key(cur))
-                if older:
+                if older and verdict[0] == 'valid':
                     gaps.append((scope, rest, ts_time(ts_key(older)), parse_time(d['digestStartTime'])))
+                elif verdict[0] != 'valid':
+                    # an unproven "chain start" may be planted at a deleted digest's name: infer, no gap
+                    infer(cur, older)
                 cur, successor = older, None
             else:
+                if verdict[0] != 'valid' and DIGEST_RE.match(d['previousDigestS3Object']):
+                    infer(cur, d['previousDigestS3Object'])
                 cur, successor = d['previousDigestS3Object'], (d, verdict[0] == 'valid')
 
         # digests on disk the walk passed by (newer than the oldest it reached, never reached): off the chain
@@ -658,7 +849,7 @@ def check_log(lf, broot, digest_verdict, stats):
             h = hashlib.sha256(first)
             for chunk in iter(lambda: f.read(CHUNK), b''):
                 h.update(chunk)
-            if first and h.hexdigest() == lf['hashValue']:
+            if first and h.hexdigest() == lf['hashValue'].lower():
                 stats['hash_ok'] += 1
                 return ('valid', None, 'stored_uncompressed')
             return ('invalid', 'invalid_format', None)
@@ -677,7 +868,7 @@ def check_log(lf, broot, digest_verdict, stats):
         return ('invalid', 'invalid_format', None)
     if trailing:
         return ('invalid', 'trailing_data', None)
-    if h.hexdigest() != lf['hashValue']:
+    if h.hexdigest() != lf['hashValue'].lower():
         return ('invalid', 'hash_mismatch', None)
     stats['hash_ok'] += 1
     return ('valid', None, None)

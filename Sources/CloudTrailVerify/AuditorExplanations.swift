@@ -76,6 +76,42 @@ public enum AuditorExplanations {
             meaning: "An earlier run recorded this digest in the --checkpoint file as verified, with the SHA-256 of its bytes. The bytes on disk now are different (or no longer readable).",
             causes: "The digest was replaced after the earlier run (history rewritten between audits); the checkpoint file belongs to another bucket copy.",
             whatToDo: "Compare with the copy you audited before and with S3. If the checkpoint is yours and the copy is the same bucket, treat it as tampering with already-audited history."),
+        "unsupported_hash_algorithm": .init(
+            meaning: "The digest is validly signed, but a hash label is not SHA-256 (hashAlgorithm, previousDigestHashAlgorithm), or a value labelled SHA-256 is not one. CloudTrail writes only SHA-256, so nothing it claims is checked with another algorithm. Invalid; its logs are unverified.",
+            causes: "A service fault, or a digest assembled from another source.",
+            whatToDo: "Compare the digest with the object in S3; report a signed digest with other labels to AWS."),
+        "time_mismatch": .init(
+            meaning: "The digest is validly signed, but its name or date folders disagree with its digestEndTime, its start is not before its end, or it spans far from one hour. Invalid; its logs are unverified.",
+            causes: "A signed digest copied to another name, or a fault in the digest's times.",
+            whatToDo: "Find the object whose name matches its digestEndTime in S3 and compare."),
+        "wrong_place": .init(
+            meaning: "The digest is validly signed, but its awsAccountId is not the account of its folder, or it lists an object that is not a CloudTrail log of its own account, region, prefix and organization folder. Invalid; its logs are unverified.",
+            causes: "A digest copied in from another account or trail, or a copy assembled from several buckets.",
+            whatToDo: "Find where the digest came from; compare with the bucket the trail really delivers to."),
+        "log_listed_twice": .init(
+            meaning: "A log is listed twice in one digest, or by two signed digests: CloudTrail lists each log once. The finding is on the digest whose hour does not hold the log's delivery time.",
+            causes: "A fault in the digests, or digests from two copies of a trail mixed in one bucket.",
+            whatToDo: "Compare both digests with S3; the log itself is judged by the digest it belongs to."),
+        "malformed_signature": .init(
+            meaning: "The digest's signature is not hex, or not as long as the key's modulus: it cannot be a signature by that key. Invalid; its logs are unverified.",
+            causes: "Metadata damaged or padded by a tool, or forged.",
+            whatToDo: "Fetch the digest's metadata again (aws s3api head-object) and run again."),
+        "overlap": .init(
+            meaning: "The digest starts before the digest it links to ended: two signed digests claim the same stretch of time. Invalid; its logs are unverified; the older digest stays valid.",
+            causes: "A fault in the digests, or a digest from another chain put in this one.",
+            whatToDo: "Compare both digests with S3."),
+        "implausible_event_times": .init(
+            meaning: "A log's oldest event is after its newest, or an event is after the digest's end or long before its start: the signed times cannot be true. Invalid; its logs are unverified.",
+            causes: "A fault in the digest's times.",
+            whatToDo: "Compare the digest with S3 and the log's own event times."),
+        "link_mismatch": .init(
+            meaning: "The digest links to its predecessor, but the hash or signature it records is not that predecessor's own: the link carries another digest's identity. Invalid; the predecessor stays valid.",
+            causes: "A signed digest from elsewhere put at this place in the chain.",
+            whatToDo: "Compare both digests with S3; find where the linking digest came from."),
+        "splice": .init(
+            meaning: "The digest links into another trail's, account's or region's chain: a splice. The digest that makes the link is invalid; the digests it bypasses are judged on their own.",
+            causes: "Digests of two chains mixed in one copy, or a deliberate splice to hide digests.",
+            whatToDo: "Check both chains against S3; any digest the splice skipped is reported where it is missing."),
     ]
 
     static let logFileReasons: [String: AuditorExplanation] = [

@@ -72,6 +72,8 @@ struct DigestChain {
         var message: String?
         var digest: DigestFile?
         var signatureSource: DigestSignature.Source?
+        /// The signature that verified, as written: a successor's link must carry this one.
+        var signatureHex: String? = nil
     }
 
     /// `admitted` is ``files`` filtered by `window`, worked out once by the plan.
@@ -102,6 +104,18 @@ struct DigestChain {
         private var oldestVisitedCode: UInt64 = .max
         private var offChainQueue: [BucketInventory.DigestOnDisk]?
         private var stopped = false
+        /// The predecessor of the last valid digest, judged ahead to check the link that names it.
+        private var peeked: (location: S3Location, judgement: Judgement)?
+        /// A hole between the last valid digest's start and its predecessor's end: a gap, reported with the digest.
+        private var hole: (older: S3Location, end: Date)?
+        /// What every digest of the chain claims, read once before the first valid digest is checked against
+        /// the chain: a fork is a fork, and a log listed twice is listed twice, whatever the digests' names.
+        private var claims: Claims?
+        /// Digests (indices in ``DigestChain/admitted``) judged when another digest's check needed them: valid or not.
+        private var judgedValid: [Int: DigestFile?] = [:]
+        /// For a digest found to be one branch of a fork: its logs the other branch lists with the same hash
+        /// (location fingerprints). Those are proven by either branch; the others are not.
+        private var forkShared: Set<Int>?
 
         /// Whether the walk judged this location (by link, listing or as an off-chain file).
         func visited(_ location: S3Location) -> Bool { visited.contains(S3Location.fingerprint(location)) }
@@ -122,6 +136,110 @@ struct DigestChain {
                 if visited.contains(S3Location.fingerprint(S3Location(bucket: chain.bucket, key: candidate.key))) { continue }
                 return Target(location: S3Location(bucket: chain.bucket, key: candidate.key),
                               timestampCode: candidate.timestampCode)
+            }
+            return nil
+        }
+
+        /// The checks that need more than the digest itself: its link stays in the chain (a splice), no other
+        /// signed digest claims its predecessor (a fork), it lists no log that belongs to another digest, and its
+        /// link names the predecessor's own content and signature and starts where the predecessor ended. The
+        /// predecessor is judged here, ahead, and kept for the walk. A finding lands on this digest, so its
+        /// authentic predecessor is then judged on its own.
+        private mutating func checkAgainstChain(_ digest: DigestFile, at current: Target) -> Problem? {
+            if let problem = chain.spliceProblem(digest) { return problem }
+            if claims == nil { claims = chain.readClaims() }
+            if let problem = forkProblem(digest, at: current) { return problem }
+            if let problem = sharedLogProblem(digest, at: current) { return problem }
+            guard let previous = digest.previousLocation, !visited.contains(S3Location.fingerprint(previous)),
+                  let previousCode = DigestObjectKey(previous.key)?.timestampCode,
+                  current.timestampCode.map({ previousCode < $0 }) ?? true else { return nil }
+            let here = Successor(uri: current.location.uri, status: .valid, previousLocation: previous,
+                                 previousSignature: digest.previousDigestSignature,
+                                 previousHashValue: digest.previousDigestHashValue)
+            let ahead = chain.judge(Target(location: previous, timestampCode: previousCode), successor: here)
+            let recordedSignature = digest.previousDigestSignature
+            let ownSignature = ahead.signatureSource == .nextDigest ? nil : ahead.signatureHex
+            switch (ahead.status, ahead.reason) {
+            case (.valid, _):
+                if let ownSignature, let recordedSignature, !DigestChain.sameHex(ownSignature, recordedSignature) {
+                    return Problem(.linkMismatch,
+                                   "previousDigestSignature is not the signature of \(previous.uri) (its own, which verifies, differs), though previousDigestHashValue matches it")
+                }
+                if let older = ahead.digest {
+                    if digest.digestStartTime < older.digestEndTime {
+                        return Problem(.overlap,
+                                       "starts \(digest.digestStartTimeText), before its predecessor \(previous.uri) ended (\(older.digestEndTimeText))")
+                    }
+                    if digest.digestStartTime > older.digestEndTime {
+                        // Not a finding on either digest: nothing vouches for the time between them.
+                        hole = (previous, older.digestEndTime)
+                    }
+                }
+            case (_, .previousHashMismatch?):
+                if let ownSignature, let recordedSignature, DigestChain.sameHex(ownSignature, recordedSignature) {
+                    return Problem(.linkMismatch,
+                                   "previousDigestHashValue \(digest.previousDigestHashValue ?? "null") is not the hash of \(previous.uri), though previousDigestSignature is that digest's own signature, which verifies over its content")
+                }
+            case (_, .signatureFailed?), (_, .malformedSignature?):
+                if ahead.signatureSource == .nextDigest, let older = ahead.digest, let recorded = digest.previousDigestHashValue,
+                   DigestChain.sameHex(recorded, older.sha256) {
+                    return Problem(.linkMismatch,
+                                   "previousDigestSignature does not verify over \(previous.uri), though previousDigestHashValue is that digest's hash")
+                }
+            default:
+                break
+            }
+            peeked = (previous, ahead)
+            return nil
+        }
+
+        /// The digest at `index` in ``DigestChain/admitted``, when it is valid on its own (judged once).
+        private mutating func validDigest(at index: Int) -> DigestFile? {
+            if let known = judgedValid[index] { return known }
+            let file = chain.admitted[index]
+            let judged = chain.judge(Target(location: S3Location(bucket: chain.bucket, key: file.key),
+                                            timestampCode: file.timestampCode), successor: nil)
+            let valid = judged.status == .valid ? judged.digest : nil
+            judgedValid[index] = valid
+            return valid
+        }
+
+        /// Check 4, between digests: a log this digest lists that another validly signed digest of the chain lists
+        /// too. CloudTrail lists a log in the digest of the hour it delivered it (its name says the minute), so the
+        /// digest whose span does not hold that minute is the one in the wrong; the finding lands on it when the
+        /// walk reaches it.
+        private mutating func sharedLogProblem(_ digest: DigestFile, at current: Target) -> Problem? {
+            guard let shared = claims?.sharedLogs, !shared.isEmpty else { return nil }
+            for log in digest.logFiles {
+                guard let listers = shared[S3Location.fingerprint(log.location)] else { continue }
+                for index in listers where !DigestChain.sameLocation(S3Location(bucket: chain.bucket, key: chain.admitted[index].key), current.location) {
+                    guard let other = validDigest(at: index),
+                          let entry = other.logFiles.first(where: { DigestChain.sameLocation($0.location, log.location) }),
+                          !DigestChain.delivered(log, within: digest) else { continue }
+                    let hashes = DigestChain.sameHex(entry.expectedSHA256, log.expectedSHA256) ? "the same hash" : "another hash (\(entry.expectedSHA256))"
+                    return Problem(.logListedTwice,
+                                   "lists \(log.location.uri), which was not delivered during its span (\(digest.digestStartTimeText) to \(digest.digestEndTimeText)) and which s3://\(chain.bucket)/\(chain.admitted[index].key) lists too, with \(hashes)")
+                }
+            }
+            return nil
+        }
+
+        /// Check 8: another validly signed digest of the chain claims the same predecessor. Both branches are
+        /// reported (each when the walk judges it); the logs only one branch lists are not proven.
+        private mutating func forkProblem(_ digest: DigestFile, at current: Target) -> Problem? {
+            guard let previous = digest.previousLocation else { return nil }
+            for index in claims?.predecessors[S3Location.fingerprint(previous)] ?? [] {
+                let other = S3Location(bucket: chain.bucket, key: chain.admitted[index].key)
+                guard !DigestChain.sameLocation(other, current.location) else { continue }
+                guard let branch = validDigest(at: index),
+                      let claimed = branch.previousLocation, DigestChain.sameLocation(claimed, previous) else { continue }
+                var hashes: [Int: String] = [:]
+                for log in branch.logFiles { hashes[S3Location.fingerprint(log.location)] = log.expectedSHA256 }
+                forkShared = Set(digest.logFiles.compactMap { log in
+                    let fingerprint = S3Location.fingerprint(log.location)
+                    return hashes[fingerprint].map { DigestChain.sameHex($0, log.expectedSHA256) } == true ? fingerprint : nil
+                })
+                return Problem(.fork, "claims the same predecessor \(previous.uri) as \(other.uri), also validly signed: a forked chain (both branches are reported; the logs only one branch lists are not proven)")
             }
             return nil
         }
@@ -147,7 +265,13 @@ struct DigestChain {
             visited.insert(S3Location.fingerprint(current.location))
             let uri = current.location.uri
             let chainID = chain.identity.id
-            var judgement = chain.judge(current, successor: successor)
+            var judgement: Judgement
+            if let peeked, DigestChain.sameLocation(peeked.location, current.location) {
+                judgement = peeked.judgement
+            } else {
+                judgement = chain.judge(current, successor: successor)
+            }
+            peeked = nil
             let digest = judgement.digest
             var reachedCheckpoint = false
             if let checkpoint = chain.checkpoint, checkpoint.location == current.location, let digest {
@@ -160,6 +284,15 @@ struct DigestChain {
                 }
             }
             if let code = current.timestampCode { oldestVisitedCode = min(oldestVisitedCode, code) }
+            hole = nil
+            forkShared = nil
+            if !reachedCheckpoint, let digest, judgement.status == .valid,
+               let problem = checkAgainstChain(digest, at: current) {
+                judgement.status = problem.reason.status
+                judgement.reason = problem.reason
+                judgement.message = problem.message
+                hole = nil
+            }
             if let digest {
                 let owner = chain.fileIndex(of: current.location) ?? -1
                 contentOwners[digest.sha256.hashValue] = contentOwners[digest.sha256.hashValue] ?? owner
@@ -198,7 +331,11 @@ struct DigestChain {
                                   min(digest.digestEndTime, chain.window.end ?? .distantFuture))
                 } else {
                     let reason: LogFileReason = judgement.status == .invalid ? .digestInvalid : .digestUnverified
-                    step.unverifiedLogs = digest.logFiles.map {
+                    // One branch of a fork: what both branches list (with the same hash) is proven by either.
+                    let shared = forkShared ?? []
+                    let isShared = { (log: DigestFile.LogFileEntry) in shared.contains(S3Location.fingerprint(log.location)) }
+                    step.logChecks = digest.logFiles.filter(isShared).map { LogCheck(entry: $0, digestURI: uri) }
+                    step.unverifiedLogs = digest.logFiles.filter { !isShared($0) }.map {
                         ValidationReport.LogFileEntry(
                             s3Uri: $0.location.uri, status: reason.status, reason: reason, note: nil,
                             message: "listed only by digest \(uri), which is \(judgement.status.rawValue)",
@@ -212,8 +349,10 @@ struct DigestChain {
             guard let digest, judgement.status == .valid || judgement.status == .unverified else {
                 // Missing or invalid: nothing in it can be trusted to point onwards; take the next older file on disk.
                 next = popOlder(than: bound)
-                if judgement.reason == .notFound, successor != nil {
-                    step.inferredMissing = chain.inferMissing(after: current, before: next)
+                // A deleted run around a missing digest, or around a file at a deleted digest's name that is
+                // not a valid digest (junk planted there must not hide the other deleted hours).
+                if (judgement.reason == .notFound && successor != nil) || judgement.status == .invalid {
+                    step.inferredMissing = chain.inferMissing(after: current, status: judgement.status, before: next)
                 }
                 successor = digest.map {
                     Successor(uri: uri, status: judgement.status, previousLocation: $0.previousLocation,
@@ -237,11 +376,20 @@ struct DigestChain {
                     // walk goes on below the digest that made the link.
                     next = Target(location: previous, timestampCode: previousCode ?? bound)
                     successor = here
+                    if let hole, DigestChain.sameLocation(hole.older, previous) {
+                        // A hole between linked digests: reported like a chain start's gap, from the older end.
+                        step.gap = ValidationReport.Gap(
+                            chain: chainID, start: CloudTrailTime.display(hole.end),
+                            end: CloudTrailTime.display(digest.digestStartTime),
+                            olderDigest: previous.uri, newerDigest: uri)
+                    }
                 }
             } else {
                 next = popOlder(than: bound)
                 successor = nil
-                if let older = next {
+                // Only a proven chain start shows a gap: an unverified one may be a file planted at a
+                // deleted digest's name, and the hours below it are inferred missing instead.
+                if let older = next, judgement.status == .valid {
                     let olderEnd = older.timestampCode.flatMap(DigestChain.date(fromCode:))
                     step.gap = ValidationReport.Gap(
                         chain: chainID,
@@ -249,6 +397,10 @@ struct DigestChain {
                         end: CloudTrailTime.display(digest.digestStartTime),
                         olderDigest: older.location.uri, newerDigest: uri)
                 }
+            }
+            if judgement.status != .valid {
+                // An unproven digest's link (or lack of one) proves nothing about the hours below it.
+                step.inferredMissing = chain.inferMissing(after: current, status: judgement.status, before: next)
             }
             return step
         }
@@ -263,7 +415,8 @@ struct DigestChain {
 
     /// The digests that should lie between a missing digest and the next older one on disk,
     /// one per hour of the chain's cadence (the missing one itself is already reported).
-    fileprivate func inferMissing(after missing: Target, before older: Target?) -> [ValidationReport.DigestEntry] {
+    fileprivate func inferMissing(after missing: Target, status: VerdictStatus,
+                                  before older: Target?) -> [ValidationReport.DigestEntry] {
         guard let parsed = DigestObjectKey(missing.location.key), let olderCode = older?.timestampCode,
               let olderEnd = DigestChain.date(fromCode: olderCode) else { return [] }
         let missingEnd = parsed.timestamp
@@ -274,10 +427,45 @@ struct DigestChain {
             let key = parsed.replacingTimestamp(with: end)
             return ValidationReport.DigestEntry(
                 s3Uri: S3Location(bucket: missing.location.bucket, key: key).uri, status: .missing, reason: .notFound,
-                message: "not found: inferred from the hourly cadence between \(missing.location.uri) (missing) and \(older!.location.uri); a digest ending about \(CloudTrailTime.display(end)) should exist",
+                message: "not found: inferred from the hourly cadence between \(missing.location.uri) (\(status.rawValue)) and \(older!.location.uri); a digest ending about \(CloudTrailTime.display(end)) should exist",
                 chain: identity.id, digestStartTime: nil, digestEndTime: CloudTrailTime.display(end),
                 publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil, inferred: true)
         }
+    }
+
+    /// What the digests the window admits claim, by location fingerprint; values are indices in ``admitted``.
+    struct Claims {
+        /// Predecessor → every digest that names it as its previous digest.
+        var predecessors: [Int: [Int]] = [:]
+        /// Log → every digest that lists it, only for logs listed by two digests or more.
+        var sharedLogs: [Int: [Int]] = [:]
+    }
+
+    /// Reads every digest file the window admits once. Unreadable and unsafe files claim nothing; they are
+    /// judged where the walk meets them. Memory: one entry per listed log while reading, then only the shared ones.
+    func readClaims() -> Claims {
+        var claims = Claims()
+        var firstLister: [Int: Int] = [:]
+        // An incremental walk stops at the checkpoint: what lies below it was read by the run that wrote it.
+        let floor = incremental ? checkpoint.flatMap { DigestObjectKey($0.location.key)?.timestampCode } ?? 0 : 0
+        for (index, file) in admitted.enumerated() where file.timestampCode >= floor {
+            guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: file.key)),
+                  case .success(let digest) = Self.read(path) else { continue }
+            if let previous = digest.previousLocation {
+                claims.predecessors[S3Location.fingerprint(previous), default: []].append(index)
+            }
+            for log in digest.logFiles {
+                let fingerprint = S3Location.fingerprint(log.location)
+                if let first = firstLister[fingerprint] {
+                    if first != index, claims.sharedLogs[fingerprint]?.last != index {
+                        claims.sharedLogs[fingerprint, default: [first]].append(index)
+                    }
+                } else {
+                    firstLister[fingerprint] = index
+                }
+            }
+        }
+        return claims
     }
 
     /// Judges a digest file the walk never reached: a replay under another name, a
@@ -401,6 +589,14 @@ struct DigestChain {
             return verdict(.unsupportedSignatureAlgorithm,
                            "signature algorithm \(claimed) is not SHA256withRSA", source: signature?.source)
         }
+        if digest.signatureAlgorithm == nil {
+            return verdict(.unsupportedSignatureAlgorithm,
+                           "digestSignatureAlgorithm is absent: the digest does not say it is signed with SHA256withRSA",
+                           source: signature?.source)
+        }
+        if let problem = Self.algorithmProblem(digest) {
+            return verdict(problem.reason, problem.message, source: signature?.source)
+        }
 
         // Key: fingerprint, region, and validity window. A backfill digest is signed when it is
         // generated, long after its end time: its key is chosen by the generation time, as the AWS CLI does.
@@ -442,7 +638,21 @@ struct DigestChain {
                 ?? "signature not available: no S3 metadata (xattr or .metadata.json sidecar) and no newer digest links to it"
             return verdict(.signatureUnavailable, why)
         }
-        let verified = Hex.decode(signature.hex).map { key.verifies(signature: $0, over: digest.stringToSign) } ?? false
+        // A signature is exactly as long as the modulus: OpenSSL and the AWS CLI's rsa module both accept
+        // a shorter or zero-padded one, which is not what CloudTrail writes.
+        let decoded = Hex.decode(signature.hex)
+        let modulusLength = (key.bitCount + 7) / 8
+        if sourceIsTrusted {
+            guard let decoded else {
+                return verdict(.malformedSignature, "the signature is not hex", source: signature.source)
+            }
+            guard decoded.count == modulusLength else {
+                return verdict(.malformedSignature,
+                               "the signature is \(decoded.count) bytes long; the key's modulus is \(modulusLength) bytes",
+                               source: signature.source)
+            }
+        }
+        let verified = decoded.map { $0.count == modulusLength && key.verifies(signature: $0, over: digest.stringToSign) } ?? false
         if !verified {
             if !sourceIsTrusted {
                 return verdict(.signatureUnavailable,
@@ -455,11 +665,21 @@ struct DigestChain {
         // The newer digest's record of this one's content.
         if let successor, successor.status == .valid, successor.previousLocation == target.location,
            let recorded = successor.previousHashValue, recorded.lowercased() != digest.sha256 {
-            return verdict(.previousHashMismatch,
-                           "content differs from what \(successor.uri) recorded (previousDigestHashValue \(recorded), found \(digest.sha256))",
-                           source: signature.source)
+            var mismatch = verdict(.previousHashMismatch,
+                                   "content differs from what \(successor.uri) recorded (previousDigestHashValue \(recorded), found \(digest.sha256))",
+                                   source: signature.source)
+            mismatch.signatureHex = signature.hex
+            return mismatch
         }
-        return verdict(nil, nil, source: signature.source)
+
+        // What the signature does not prove: the signed content agrees with its name, place, labels and times.
+        let problem = Self.timeProblem(digest, key: target.location.key)
+            ?? Self.placeProblem(digest, key: target.location.key)
+            ?? Self.eventTimeProblem(digest)
+            ?? Self.repeatedLogProblem(digest)
+        var result = verdict(problem?.reason, problem?.message, source: signature.source)
+        result.signatureHex = signature.hex
+        return result
     }
 
     static func read(_ path: String) -> Result<DigestFile, DigestFile.FormatProblem> {

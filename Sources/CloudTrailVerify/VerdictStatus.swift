@@ -35,6 +35,28 @@ public enum DigestReason: String, Sendable, Codable, CaseIterable {
     case offChain = "off_chain"
     /// Not what an earlier run recorded in `--checkpoint`: replaced since it was verified.
     case checkpointMismatch = "checkpoint_mismatch"
+    /// `hashAlgorithm` or `previousDigestHashAlgorithm` is not `SHA-256`, or a hash value is not a SHA-256 in hex:
+    /// refused rather than recomputed with SHA-256.
+    case unsupportedHashAlgorithm = "unsupported_hash_algorithm"
+    /// The signature is not hex, or not as long as the key's modulus.
+    case malformedSignature = "malformed_signature"
+    /// The object name's time or date folders differ from `digestEndTime`, the start is not before the end,
+    /// or the span is far from an hour.
+    case timeMismatch = "time_mismatch"
+    /// `awsAccountId` is not the account of the digest's folder, or a listed log lies outside the log folder
+    /// of the digest's bucket, prefix, organization, account and region (or is not a log file at all).
+    case wrongPlace = "wrong_place"
+    /// Lists one log twice, or a log that a newer digest of the chain already listed.
+    case logListedTwice = "log_listed_twice"
+    /// A log's (or the digest's) event times are out of order, after the digest's end, or long before its start.
+    case implausibleEventTimes = "implausible_event_times"
+    /// Starts before its predecessor ended: the two overlap.
+    case overlap
+    /// Its `previousDigestHashValue` or `previousDigestSignature` does not name the predecessor's own
+    /// content and signature (the predecessor itself is authentic).
+    case linkMismatch = "link_mismatch"
+    /// Its link leaves the chain: into another trail's, account's, region's, prefix's or bucket's digests.
+    case splice
 
     /// The status this reason implies.
     public var status: VerdictStatus {

@@ -96,7 +96,14 @@ struct ExpectedVector: Decodable, Sendable {
             var awsCli: String
             var why: String
         }
+        /// A gap we report and the CLI does not (a hole between two linked digests).
+        struct GapDifference: Decodable, Sendable, Hashable {
+            var start: String
+            var end: String
+            var why: String
+        }
         var differences: [Difference]
+        var gapDifferences: [GapDifference]?
     }
 
     var name: String

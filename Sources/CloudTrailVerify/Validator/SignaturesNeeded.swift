@@ -62,12 +62,12 @@ public struct SignaturesNeeded: Sendable {
         let prefix = options.s3Prefix.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.flatMap { $0.isEmpty ? nil : $0 }
         // The same selection as the validator's (BucketValidator.makePlan), without the --trail files.
         let selected = inventory.chains.keys.filter { identity in
-            if let prefix, identity.prefix != prefix { return false }
-            if let account = options.accountID, identity.accountID != account { return false }
-            if !options.regions.isEmpty, !options.regions.contains(identity.region) { return false }
+            if let prefix, !ByteWise.equal(identity.prefix, prefix) { return false }
+            if let account = options.accountID, !ByteWise.equal(identity.accountID, account) { return false }
+            if !options.regions.isEmpty, !options.regions.contains(where: { ByteWise.equal($0, identity.region) }) { return false }
             if let trail {
-                guard identity.trailName == trail.name, identity.homeRegion == trail.region else { return false }
-                if identity.organizationID == nil, identity.accountID != trail.accountID { return false }
+                guard ByteWise.equal(identity.trailName, trail.name), ByteWise.equal(identity.homeRegion, trail.region) else { return false }
+                if identity.organizationID == nil, !ByteWise.equal(identity.accountID, trail.accountID) { return false }
             }
             return true
         }.sorted()

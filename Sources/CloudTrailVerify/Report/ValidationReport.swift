@@ -81,7 +81,7 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var digestStartTime: String?
         public var digestEndTime: String?
         public var publicKeyFingerprint: String?
-        public var signatureSource: DigestSignature.Source?
+        public var signatureSource: SignatureSource?
         public var logFileCount: Int?
         /// `true` for a missing digest whose name is inferred from the chain's hourly cadence
         /// (a run of deleted digests, or digests CloudTrail says it delivered after the newest on disk).

@@ -47,22 +47,22 @@ public struct GapExplanation: Sendable, Codable, Equatable {
 /// in the trail's own logs: someone called `StopLogging`, turned validation off with
 /// `UpdateTrail`, or deleted the trail. The logs are evidence an attacker may have
 /// written, so this only reports what they say; it never decides a verdict.
-public enum GapExplainer {
+enum GapExplainer {
     /// How far outside the gap an event still counts: CloudTrail delivers logs about
     /// every five minutes and digests hourly, so the cause lies up to an hour before
     /// the last digest and the cure up to an hour after the next.
-    public static let margin: TimeInterval = 2 * 3600
+    static let margin: TimeInterval = 2 * 3600
 
     /// The most bytes one log file may hold on disk; larger files are not read for explanations.
-    public static let maximumLogSize = 256 << 20
+    static let maximumLogSize = 256 << 20
     /// The most inflated bytes of one log searched for a CloudTrail call (as a stream, in constant memory).
-    public static let maximumScannedLogSize = 1 << 30
+    static let maximumScannedLogSize = 1 << 30
     /// The most inflated bytes of one log that holds `cloudtrail.amazonaws.com` (or a `\u` escape) and is
     /// therefore parsed; with ``maximumLogValueCount`` this bounds the memory a log costs.
-    public static let maximumParsedLogSize = 48 << 20
+    static let maximumParsedLogSize = 48 << 20
     /// The most JSON values kept while parsing one log: the records that may explain a gap, plus the record
     /// being read. A real CloudTrail record holds tens to hundreds.
-    public static let maximumLogValueCount = 100_000
+    static let maximumLogValueCount = 100_000
 
     /// The CloudTrail events in `logFiles` that explain a gap from `gapStart` to `gapEnd`,
     /// oldest first.
@@ -74,7 +74,7 @@ public enum GapExplainer {
     ///   - gapEnd: the start of the first digest after it.
     ///   - trailName: keep only calls about this trail (a name or a trail ARN), plus
     ///     calls that name no trail; `nil` keeps calls about every trail.
-    public static func explain(logFiles: [String], gapStart: Date, gapEnd: Date, trailName: String?) -> [GapExplanation] {
+    static func explain(logFiles: [String], gapStart: Date, gapEnd: Date, trailName: String?) -> [GapExplanation] {
         search(logFiles: logFiles, gapStart: gapStart, gapEnd: gapEnd, trailName: trailName).explanations
     }
 

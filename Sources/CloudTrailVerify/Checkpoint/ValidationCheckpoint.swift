@@ -5,11 +5,6 @@ import Glibc
 import Darwin
 #endif
 
-extension CloudTrailVerifyError.Code {
-    /// A checkpoint file exists but cannot be parsed, or holds values no run could have written.
-    static let malformedCheckpoint = CloudTrailVerifyError.Code("malformedCheckpoint")
-}
-
 /// The last digest each chain was validated up to, kept between runs.
 ///
 /// The AWS CLI validates a time range and forgets it; with a checkpoint a later run

@@ -1,11 +1,5 @@
 import Foundation
 
-extension CloudTrailVerifyError.Code {
-    /// A trail file (what `aws cloudtrail describe-trails`, `get-trail` or
-    /// `get-trail-status` printed) cannot be parsed or contradicts itself.
-    static let malformedTrailFile = CloudTrailVerifyError.Code("malformedTrailFile")
-}
-
 /// A trail's configuration, as `aws cloudtrail describe-trails` or `get-trail` prints it.
 ///
 /// Given next to the bucket copy, it says what the copy should hold: which bucket

@@ -64,7 +64,7 @@ extension BucketValidator {
 
         /// An inventory finding as the report shows it.
         func entry(for finding: ObjectFinding, bucket: String? = nil) -> ValidationReport.ObjectEntry {
-            ValidationReport.ObjectEntry(s3Uri: "s3://\(bucket ?? self.bucket)/" + finding.key.display,
+            ValidationReport.ObjectEntry(s3URI: "s3://\(bucket ?? self.bucket)/" + finding.key.display,
                                          status: finding.reason.status, reason: finding.reason, message: finding.message,
                                          scope: finding.scope?.logFolder)
         }
@@ -209,8 +209,8 @@ extension BucketValidator {
             let newestEnd = summary.newestAdmitted.flatMap { DigestChain.date(fromCode: $0.timestampCode) }.map(CloudTrailTime.display)
             var report = ValidationReport.Chain(
                 id: identity.id, trailName: identity.trailName,
-                trailArn: trail.map { $0.description } ?? matchesTrailFile(identity).map { $0.arn.description } ?? identity.trailARN,
-                accountId: identity.accountID, organizationId: identity.organizationID, region: identity.region,
+                trailARN: trail.map { $0.description } ?? matchesTrailFile(identity).map { $0.arn.description } ?? identity.trailARN,
+                accountID: identity.accountID, organizationID: identity.organizationID, region: identity.region,
                 homeRegion: identity.homeRegion, s3Prefix: identity.prefix, bucket: bucket, backfill: identity.isBackfill,
                 digestFilesOnDisk: summary.count,
                 requestedStart: options.window.start.map(CloudTrailTime.display) ?? oldestStart ?? "the oldest digest",
@@ -233,8 +233,8 @@ extension BucketValidator {
         var inputs = ValidationReport.Inputs(
             root: options.root, bucket: bucket, s3Prefix: prefix, bucketRoots: options.bucketRoots,
             publicKeyFiles: keys.files, startTime: options.window.start.map(CloudTrailTime.display),
-            endTime: options.window.end.map(CloudTrailTime.display), trailArn: trail?.description,
-            accountId: options.accountID, regions: options.regions)
+            endTime: options.window.end.map(CloudTrailTime.display), trailARN: trail?.description,
+            accountID: options.accountID, regions: options.regions)
         inputs.publicKeys = keys.keys.map {
             ValidationReport.PublicKeyInput(file: $0.sourcePath, region: $0.region, fingerprint: $0.fingerprint,
                                             validityStart: $0.validityStart.map(CloudTrailTime.display),

@@ -193,7 +193,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         if entry.status == .valid {
             validDigestCount += 1
             if validDigests.count < limits.validFilesListed {
-                validDigests.append("<li><code>\(entry.s3Uri)</code>\(Self.muted(entry.message))</li>")
+                validDigests.append("<li><code>\(entry.s3URI)</code>\(Self.muted(entry.message))</li>")
             }
         } else {
             let code = entry.reason?.rawValue ?? entry.status.rawValue
@@ -205,7 +205,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
                 if let fingerprint = entry.publicKeyFingerprint { details.append("key \(fingerprint)") }
                 if let source = entry.signatureSource { details.append("signature from \(source.rawValue)") }
                 if let count = entry.logFileCount { details.append("lists \(count) log file(s)") }
-                return Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3Uri, message: entry.message, details: details)
+                return Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3URI, message: entry.message, details: details)
             }
         }
         timeline?.add(digest: entry, findingID: findingID)
@@ -216,11 +216,11 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
             validLogCount += 1
             if let note = entry.note {
                 addFinding(severity: .note, kind: "log file note", code: note.rawValue, explanation: AuditorExplanations.note(note.rawValue)) { id in
-                    Self.row(id: id, status: "valid", code: note.rawValue, uri: entry.s3Uri, message: entry.message,
+                    Self.row(id: id, status: "valid", code: note.rawValue, uri: entry.s3URI, message: entry.message,
                              details: ["chain \(entry.chain)"] + (entry.digest.map { ["listed by \($0)"] } ?? []))
                 }
             } else if validLogs.count < limits.validFilesListed {
-                validLogs.append("<li><code>\(entry.s3Uri)</code></li>")
+                validLogs.append("<li><code>\(entry.s3URI)</code></li>")
             }
             return
         }
@@ -231,7 +231,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
             var details: [String] = [entry.digest == nil ? "log folder \(entry.chain)" : "chain \(entry.chain)"]
             if let digest = entry.digest { details.append("listed by \(digest)") }
             if let oldest = entry.oldestEventTime, let newest = entry.newestEventTime { details.append("events \(oldest) to \(newest)") }
-            return Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3Uri, message: entry.message, details: details)
+            return Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3URI, message: entry.message, details: details)
         }
         if entry.digest != nil { timeline?.addLogFinding(id: id) }
     }
@@ -239,7 +239,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
     private func take(object entry: ValidationReport.ObjectEntry) {
         let code = entry.reason.rawValue
         addFinding(severity: .failure, kind: "object", code: code, explanation: AuditorExplanations.object(code)) { id in
-            Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3Uri, message: entry.message,
+            Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3URI, message: entry.message,
                      details: entry.scope.map { ["folder \($0)"] } ?? [])
         }
     }
@@ -270,7 +270,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
             for explanation in explanations {
                 var line: HTML = "<li><strong>\(explanation.eventName)</strong> (\(explanation.meaning)"
                 if let detail = explanation.detail { line += ", \(detail)" }
-                line += ") at \(explanation.eventTime) by <code>\(explanation.userArn ?? "an unknown identity")</code> from <code>\(explanation.sourceIPAddress ?? "an unknown address")</code>, recorded in <code>\(explanation.logFile)</code></li>"
+                line += ") at \(explanation.eventTime) by <code>\(explanation.userARN ?? "an unknown identity")</code> from <code>\(explanation.sourceIPAddress ?? "an unknown address")</code>, recorded in <code>\(explanation.logFile)</code></li>"
                 html += line
             }
             html += "</ul><p class=\"muted\">An explanation is what a log says, not a proof: check that log file's own verdict.</p>"
@@ -288,7 +288,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         timeline = nil
         let counts = current.counts
         var html: HTML = "<section class=\"chain\" id=\"\(current.anchor)\"><h3><code>\(chain.id)</code></h3><dl class=\"facts\">"
-        html += "<dt>Trail</dt><dd><code>\(chain.trailArn)</code>\(chain.backfill ? " (backfill digests)" : "")</dd>"
+        html += "<dt>Trail</dt><dd><code>\(chain.trailARN)</code>\(chain.backfill ? " (backfill digests)" : "")</dd>"
         html += "<dt>Region</dt><dd>\(chain.region) (home region \(chain.homeRegion))</dd>"
         html += "<dt>Requested</dt><dd>\(chain.requestedStart) to \(chain.requestedEnd)</dd>"
         if let start = chain.foundStart, let end = chain.foundEnd {
@@ -406,7 +406,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
 
     /// The page's verdict: failed when the run exits non-zero, passed with warnings when it passes with some.
     static func verdict(_ summary: ValidationReport.Summary) -> (title: String, css: String) {
-        if summary.exitCode != 0 { return ("failed", "failed") }
+        if summary.result != .valid { return ("failed", "failed") }
         if summary.warnings > 0 { return ("passed with warnings", "warned") }
         return ("passed", "passed")
     }
@@ -435,8 +435,8 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
             html += "<dt>Other bucket</dt><dd><code>\(name)</code> at <code>\(folder)</code></dd>"
         }
         html += "<dt>Time window</dt><dd>\(inputs.startTime ?? "from the oldest digest") to \(inputs.endTime ?? "the newest digest")</dd>"
-        html += "<dt>Trail ARN</dt><dd>\(inputs.trailArn.map { HTML("<code>\($0)</code>") } ?? "every trail found")</dd>"
-        if let account = inputs.accountId { html += "<dt>Account</dt><dd>\(account)</dd>" }
+        html += "<dt>Trail ARN</dt><dd>\(inputs.trailARN.map { HTML("<code>\($0)</code>") } ?? "every trail found")</dd>"
+        if let account = inputs.accountID { html += "<dt>Account</dt><dd>\(account)</dd>" }
         html += "<dt>Regions</dt><dd>\(inputs.regions.isEmpty ? "every region found" : inputs.regions.joined(separator: ", "))</dd>"
         html += "<dt>Tool</dt><dd>cloudtrail-verify \(CloudTrailVerifyVersion.current)</dd>"
         html += "<dt>Report made</dt><dd>\(CloudTrailTime.display(generatedAt))</dd>"
@@ -501,8 +501,8 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         }
         html += "<h3>Not checked</h3><ul>"
         if let prefix = inputs.s3Prefix { html += "<li>Everything outside the prefix <code>\(prefix)</code>.</li>" }
-        if let trail = inputs.trailArn { html += "<li>Chains of trails other than <code>\(trail)</code>.</li>" }
-        if let account = inputs.accountId { html += "<li>Chains of accounts other than \(account).</li>" }
+        if let trail = inputs.trailARN { html += "<li>Chains of trails other than <code>\(trail)</code>.</li>" }
+        if let account = inputs.accountID { html += "<li>Chains of accounts other than \(account).</li>" }
         if !inputs.regions.isEmpty { html += "<li>Chains of regions other than \(inputs.regions.joined(separator: ", ")).</li>" }
         if inputs.startTime != nil || inputs.endTime != nil {
             html += "<li>Digests and log files delivered outside \(inputs.startTime ?? "the oldest digest") to \(inputs.endTime ?? "the newest digest").</li>"

@@ -109,7 +109,7 @@ public struct BucketValidator: Sendable {
         return (1...min(hours, DigestChain.maximumInferredRun)).reversed().map { step in
             let end = newestKey.timestamp.addingTimeInterval(3600 * Double(step))
             return ValidationReport.DigestEntry(
-                s3Uri: S3Location(bucket: bucket, key: newestKey.replacingTimestamp(with: end)).uri,
+                s3URI: S3Location(bucket: bucket, key: newestKey.replacingTimestamp(with: end)).uri,
                 status: .missing, reason: .notFound,
                 message: "not found: CloudTrail delivered digests through \(source), but the newest on disk ends \(CloudTrailTime.display(newestKey.timestamp)); a digest ending about \(CloudTrailTime.display(end)) is missing (the chain's tail was cut)",
                 chain: chain.identity.id, digestStartTime: nil, digestEndTime: CloudTrailTime.display(end),
@@ -121,7 +121,7 @@ public struct BucketValidator: Sendable {
     static func checkCheckpoint(_ entry: ValidationCheckpoint.Entry, location: S3Location, roots: BucketRoots,
                                 chainID: String) -> ValidationReport.DigestEntry? {
         var finding = ValidationReport.DigestEntry(
-            s3Uri: entry.digestS3Uri, status: .missing, reason: .notFound,
+            s3URI: entry.digestS3Uri, status: .missing, reason: .notFound,
             message: "not found: the checkpoint recorded it on \(entry.recordedAt), and it is gone",
             chain: chainID, digestStartTime: nil, digestEndTime: entry.digestEndTime,
             publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil)

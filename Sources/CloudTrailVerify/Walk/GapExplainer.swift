@@ -4,29 +4,34 @@ import Foundation
 /// validation switched off, the trail deleted, or their opposites.
 public struct GapExplanation: Sendable, Codable, Equatable {
     /// `StopLogging`, `DeleteTrail`, `UpdateTrail`, `StartLogging` or `CreateTrail`.
-    public var eventName: String
+    public internal(set) var eventName: String
     /// The record's `eventTime`, as written.
-    public var eventTime: String
+    public internal(set) var eventTime: String
     /// Who made the call (`userIdentity.arn`), when the record says.
-    public var userArn: String?
+    public internal(set) var userARN: String?
     /// Where the call came from (`sourceIPAddress`), when the record says.
-    public var sourceIPAddress: String?
+    public internal(set) var sourceIPAddress: String?
     /// The log file the record was read from, as the path was given.
-    public var logFile: String
+    public internal(set) var logFile: String
     /// The parameter that decided the meaning, as `EnableLogFileValidation false`.
-    public var detail: String?
+    public internal(set) var detail: String?
     /// What the event did: one of the ``Meaning`` texts.
-    public var meaning: String
+    public internal(set) var meaning: String
 
-    public init(eventName: String, eventTime: String, userArn: String?, sourceIPAddress: String?,
+    init(eventName: String, eventTime: String, userARN: String?, sourceIPAddress: String?,
                 logFile: String, detail: String?, meaning: String) {
         self.eventName = eventName
         self.eventTime = eventTime
-        self.userArn = userArn
+        self.userARN = userARN
         self.sourceIPAddress = sourceIPAddress
         self.logFile = logFile
         self.detail = detail
         self.meaning = meaning
+    }
+
+    /// The JSON keys, as `docs/report.md` documents them.
+    enum CodingKeys: String, CodingKey {
+        case eventName, eventTime, userARN = "userArn", sourceIPAddress, logFile, detail, meaning
     }
 
     /// The texts ``meaning`` takes.
@@ -169,7 +174,7 @@ enum GapExplainer {
             if case .string(let text)? = value { return text }
             return nil
         }
-        return (date, GapExplanation(eventName: eventName, eventTime: eventTime, userArn: text(record["userIdentity"]?["arn"]),
+        return (date, GapExplanation(eventName: eventName, eventTime: eventTime, userARN: text(record["userIdentity"]?["arn"]),
                                      sourceIPAddress: text(record["sourceIPAddress"]), logFile: logFile,
                                      detail: detail, meaning: meaning))
     }

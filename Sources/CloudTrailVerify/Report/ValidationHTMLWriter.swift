@@ -27,6 +27,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         /// Hours drawn per chain's timeline; a longer range is cut to its newest hours, and the page says so.
         public var timelineHours = 24 * 400
 
+        /// The defaults, which keep a page of any bucket under a few megabytes.
         public init() {}
     }
 
@@ -129,6 +130,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
 
     // MARK: Events
 
+    /// Renders the finding `event` carries into the spool files (and feeds it to the JSON report); writes nothing yet.
     public func take(_ event: ValidationEvent) {
         json.take(event)
         // Not a `switch`: an event kind added later falls through to `other` and is shown, not a compile error

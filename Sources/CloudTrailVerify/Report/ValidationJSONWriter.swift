@@ -41,6 +41,7 @@ public final class ValidationJSONWriter {
         (try? encoder.encode(value)) ?? Data("null".utf8)
     }
 
+    /// Writes `event` to the report: a digest at once, a log file to the spool, the rest kept for the end.
     public func take(_ event: ValidationEvent) {
         switch event {
         case .chainStarted: break

@@ -6,15 +6,25 @@
 public struct ValidationReport: Sendable, Codable, Equatable {
     /// What the run was given.
     public struct Inputs: Sendable, Codable, Equatable {
+        /// The bucket copy validated, as given.
         public internal(set) var root: String
+        /// The bucket name used in every `s3://` URI.
         public internal(set) var bucket: String
+        /// The key prefix the run was limited to, if any.
         public internal(set) var s3Prefix: String?
+        /// Other buckets' local copies, by bucket name.
         public internal(set) var bucketRoots: [String: String]
+        /// The key files read, in load order.
         public internal(set) var publicKeyFiles: [String]
+        /// The start of the time window, if one was given.
         public internal(set) var startTime: String?
+        /// The end of the time window, if one was given.
         public internal(set) var endTime: String?
+        /// The trail the run was limited to, if any (JSON `trailArn`).
         public internal(set) var trailARN: String?
+        /// The account the run was limited to, if any (JSON `accountId`).
         public internal(set) var accountID: String?
+        /// The regions the run was limited to; empty for all.
         public internal(set) var regions: [String]
         /// Every key loaded, with its fingerprint and validity window, in load order. Optional so that reports
         /// written before it was added still decode.
@@ -46,7 +56,9 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public internal(set) var fingerprint: String
         /// Its validity window, when the key file gives one (a `list-public-keys` file does; PEM and DER do not).
         public internal(set) var validityStart: String?
+        /// The end of its validity window, when the key file gives one.
         public internal(set) var validityEnd: String?
+        /// The RSA modulus size.
         public internal(set) var bits: Int
 
         init(file: String, region: String?, fingerprint: String, validityStart: String?, validityEnd: String?, bits: Int) {
@@ -61,15 +73,25 @@ public struct ValidationReport: Sendable, Codable, Equatable {
 
     /// One digest chain: a trail's digests from one region.
     public struct Chain: Sendable, Codable, Equatable {
+        /// The chain's name: its digest folder, `#` and the trail name (` (backfill)` for a backfill chain); entries' `chain` refers to it.
         public internal(set) var id: String
+        /// The trail's name, from the digests' keys.
         public internal(set) var trailName: String
+        /// The trail's ARN (JSON `trailArn`), from its configuration when given, else built from the keys.
         public internal(set) var trailARN: String
+        /// The account whose folder holds the chain (JSON `accountId`).
         public internal(set) var accountID: String
+        /// The organization, for an organization trail (JSON `organizationId`).
         public internal(set) var organizationID: String?
+        /// The region whose digests these are.
         public internal(set) var region: String
+        /// The trail's home region.
         public internal(set) var homeRegion: String
+        /// The key prefix the chain lives under, if any.
         public internal(set) var s3Prefix: String?
+        /// The bucket the chain lives in.
         public internal(set) var bucket: String
+        /// Whether these are backfill digests, which form a chain of their own.
         public internal(set) var backfill: Bool
         /// Digest files of this chain found on disk (before the time window).
         public internal(set) var digestFilesOnDisk: Int
@@ -79,6 +101,7 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public internal(set) var requestedEnd: String
         /// The span the valid digests cover, clipped to the time window (the AWS CLI's "Results found for").
         public internal(set) var foundStart: String?
+        /// The end of the span the valid digests cover.
         public internal(set) var foundEnd: String?
         /// With `--incremental`: the checkpointed digest the walk stopped at (verified by an earlier run).
         public internal(set) var incrementalFrom: String? = nil
@@ -107,17 +130,27 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// The verdict on one digest file (or one inferred to be missing).
     public struct DigestEntry: Sendable, Codable, Equatable {
+        /// Where the digest is (JSON `s3Uri`): `s3://bucket/key`.
         public internal(set) var s3URI: String
+        /// The verdict on this digest.
         public internal(set) var status: VerdictStatus
+        /// Why it is not valid; `nil` when it is.
         public internal(set) var reason: DigestReason?
         /// Details for a person: what was expected and found.
         public internal(set) var message: String?
+        /// The ``ValidationReport/Chain/id`` of its chain.
         public internal(set) var chain: String
+        /// The digest's `digestStartTime`, when it could be read.
         public internal(set) var digestStartTime: String?
+        /// The digest's `digestEndTime`, when it could be read (or inferred).
         public internal(set) var digestEndTime: String?
+        /// The fingerprint of the key it names, when it could be read.
         public internal(set) var publicKeyFingerprint: String?
+        /// Where the signature it was checked against came from.
         public internal(set) var signatureSource: SignatureSource?
+        /// How many log files it lists.
         public internal(set) var logFileCount: Int?
         /// `true` for a missing digest whose name is inferred from the chain's hourly cadence
         /// (a run of deleted digests, or digests CloudTrail says it delivered after the newest on disk).
@@ -142,16 +175,25 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// The verdict on one log file: listed by a digest, or found in a log folder and listed by none.
     public struct LogFileEntry: Sendable, Codable, Equatable {
+        /// Where the log file is (JSON `s3Uri`): `s3://bucket/key`.
         public internal(set) var s3URI: String
+        /// The verdict on this log file.
         public internal(set) var status: VerdictStatus
+        /// Why it is not valid; `nil` when it is.
         public internal(set) var reason: LogFileReason?
+        /// Something to know about a valid file (such as stored uncompressed).
         public internal(set) var note: LogFileNote?
+        /// Details for a person: what was expected and found.
         public internal(set) var message: String?
+        /// The ``ValidationReport/Chain/id`` of the chain that lists it (or of its folder's chain).
         public internal(set) var chain: String
         /// The digest that lists this log file; `nil` for an unreferenced one.
         public internal(set) var digest: String?
+        /// The oldest event time its digest lists for it.
         public internal(set) var oldestEventTime: String?
+        /// The newest event time its digest lists for it.
         public internal(set) var newestEventTime: String?
 
         /// The JSON keys, as `docs/report.md` documents them.
@@ -173,8 +215,11 @@ public struct ValidationReport: Sendable, Codable, Equatable {
     public struct ObjectEntry: Sendable, Codable, Equatable {
         /// `s3://bucket/key`; a key that is not printable UTF-8 is shown percent-encoded.
         public internal(set) var s3URI: String
+        /// The verdict on this object.
         public internal(set) var status: VerdictStatus
+        /// Why it is reported.
         public internal(set) var reason: ObjectReason
+        /// Details for a person.
         public internal(set) var message: String
         /// The account and region folder it lies in (`…/CloudTrail/REGION` form), when it lies in one.
         public internal(set) var scope: String?
@@ -194,17 +239,21 @@ public struct ValidationReport: Sendable, Codable, Equatable {
     public struct NotChecked: Sendable, Codable, Equatable {
         /// `s3://bucket/…/CloudTrail/REGION` (or the digest folder).
         public internal(set) var folder: String
+        /// Why it was not checked, for a person.
         public internal(set) var reason: String
     }
 
     /// A stretch with no digests: validation or logging was off.
     public struct Gap: Sendable, Codable, Equatable {
+        /// The ``ValidationReport/Chain/id`` of the chain with the gap.
         public internal(set) var chain: String
         /// End of the older digest (its key's timestamp, as the AWS CLI prints it).
         public internal(set) var start: String
         /// `digestStartTime` of the newer digest, which starts a new chain.
         public internal(set) var end: String
+        /// The `s3://` URI of the digest before the gap.
         public internal(set) var olderDigest: String
+        /// The `s3://` URI of the digest after the gap.
         public internal(set) var newerDigest: String
         /// The events in the logs around the gap that explain it (StopLogging, UpdateTrail…), oldest first.
         public internal(set) var explanations: [GapExplanation]? = nil
@@ -224,6 +273,7 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public internal(set) var scope: String
         /// The delivery-time window checked: the digests' span, clipped to the time window given.
         public internal(set) var start: String
+        /// The end of the delivery-time window checked.
         public internal(set) var end: String
         /// Log files on disk delivered in that window.
         public internal(set) var logFilesInWindow: Int
@@ -244,12 +294,19 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public internal(set) var digestChains: Int = 1
     }
 
+    /// How many entries of one kind ended in each status.
     public struct Counts: Sendable, Codable, Equatable {
+        /// Proven intact.
         public internal(set) var valid = 0
+        /// Present, but failing a check.
         public internal(set) var invalid = 0
+        /// Referenced but absent.
         public internal(set) var missing = 0
+        /// Proven neither way.
         public internal(set) var unverified = 0
+        /// Log files no digest lists.
         public internal(set) var unreferenced = 0
+        /// All of them: the denominator of the `N/M` lines.
         public var total: Int { valid + invalid + missing + unverified + unreferenced }
 
         mutating func add(_ status: VerdictStatus) {
@@ -286,9 +343,13 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// The run's counts and verdict: what a tool checks first.
     public struct Summary: Sendable, Codable, Equatable {
+        /// Digest verdicts, by status.
         public internal(set) var digests: Counts
+        /// Log-file verdicts, by status (unreferenced ones included).
         public internal(set) var logFiles: Counts
+        /// Gaps found, in all chains.
         public internal(set) var gaps: Int
         /// Logs that are valid but carry a note (e.g. stored uncompressed).
         public internal(set) var notes: Int
@@ -322,7 +383,9 @@ public struct ValidationReport: Sendable, Codable, Equatable {
     /// The version of the report's schema (``currentSchemaVersion`` for reports this library writes): a reader
     /// refuses a version it does not know.
     public internal(set) var schemaVersion: Int = ValidationReport.currentSchemaVersion
+    /// What the run was given.
     public internal(set) var inputs: Inputs
+    /// Every chain validated, in walk order, with the span its valid digests cover.
     public internal(set) var chains: [Chain]
     /// In walk order: per chain, newest first.
     public internal(set) var digests: [DigestEntry]
@@ -330,11 +393,13 @@ public struct ValidationReport: Sendable, Codable, Equatable {
     public internal(set) var logFiles: [LogFileEntry]
     /// Objects that are neither digests nor log files and are not CloudTrail's.
     public internal(set) var objects: [ObjectEntry] = []
+    /// Every gap, in walk order.
     public internal(set) var gaps: [Gap]
     /// One entry per log folder checked for unreferenced files.
     public internal(set) var coverage: [Coverage] = []
     /// Things to know that are not about one file: a trail whose validation is off now, a checkpoint written.
     public internal(set) var notices: [String] = []
+    /// The counts and the verdict.
     public internal(set) var summary: Summary
 
     /// Whether everything in range proved valid.

@@ -5,6 +5,7 @@
 /// standard error, each followed by a blank line as the CLI does), then the
 /// "Results requested for …" summary with "x/y digest files valid".
 public struct ValidationTextWriter: ValidationReportWriter {
+    /// Whether valid files get a line too (`--verbose` on the command line); problems always do.
     public let verbose: Bool
     /// Where ``take(_:)`` sends the writes; ``writes(for:)`` returns them instead.
     private let output: (ValidationReport.TextWrite) -> Void

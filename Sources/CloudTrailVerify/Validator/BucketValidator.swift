@@ -18,8 +18,10 @@ import Foundation
 ///
 /// For very large buckets, ``run(_:)`` streams the findings instead of collecting them.
 public struct BucketValidator: Sendable {
+    /// What to validate and how; read when ``run()`` or ``run(_:)`` starts.
     public var options: ValidationOptions
 
+    /// Makes a validator; nothing is read until ``run()`` or ``run(_:)``.
     public init(options: ValidationOptions) {
         self.options = options
     }

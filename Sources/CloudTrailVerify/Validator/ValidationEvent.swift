@@ -7,9 +7,13 @@
 public enum ValidationEvent: Sendable, Equatable {
     /// Before everything: something to know about the run as a whole.
     case notice(String)
+    /// A chain begins: what the AWS CLI prints as its header. Its found span is not known yet.
     case chainStarted(ValidationReport.Chain)
+    /// One digest file judged, newest first; digests inferred to be missing come here too.
     case digest(ValidationReport.DigestEntry)
+    /// One log file judged, after the digest that lists it (or, listed by no digest, before its folder's coverage).
     case logFile(ValidationReport.LogFileEntry)
+    /// A stretch with no digests below the digest just reported, with what the logs say explains it.
     case gap(ValidationReport.Gap)
     /// The chain again, now with the span its valid digests cover.
     case chainFinished(ValidationReport.Chain)

@@ -12,6 +12,7 @@ public struct ValidationOptions: Sendable {
     public var bucketRoots: [String: String]
     /// Key files or folders.
     public var publicKeys: [PublicKeySource]
+    /// Which deliveries to validate; open on both sides by default.
     public var window: TimeWindow
     /// Only this trail (`arn:partition:cloudtrail:region:account:trail/name`).
     public var trailARN: String?
@@ -48,6 +49,7 @@ public struct ValidationOptions: Sendable {
     /// Listed log locations kept in memory before they go to a scratch file; tests make it tiny.
     var listedLogBudget: Int = ListedLogIndex.defaultBudget
 
+    /// Options with everything a run needs up front; the rest are properties with defaults, set afterwards.
     public init(
         root: String,
         bucket: String? = nil,

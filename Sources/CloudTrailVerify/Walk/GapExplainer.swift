@@ -36,11 +36,17 @@ public struct GapExplanation: Sendable, Codable, Equatable {
 
     /// The texts ``meaning`` takes.
     public enum Meaning {
+        /// `StopLogging`: the trail stopped delivering logs.
         public static let loggingStopped = "logging stopped"
+        /// `UpdateTrail` with `EnableLogFileValidation false`: no digests from then on.
         public static let validationDisabled = "log file validation disabled"
+        /// `DeleteTrail`: the trail, and its deliveries, ended.
         public static let trailDeleted = "trail deleted"
+        /// `StartLogging`: deliveries resumed.
         public static let loggingStarted = "logging started"
+        /// `UpdateTrail` with `EnableLogFileValidation true`: digests resumed.
         public static let validationEnabled = "log file validation enabled"
+        /// `CreateTrail`: a trail (perhaps of the same name) began.
         public static let trailCreated = "trail created"
     }
 }

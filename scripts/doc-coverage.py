@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Counts the public symbols of the CloudTrailVerify library and how many carry a doc comment of their own.
 
-    scripts/doc-coverage.py [--min PERCENT] [--list]
+    scripts/doc-coverage.py [--min PERCENT] [--list] [--no-build]
 
 Runs `swift package dump-symbol-graph --skip-synthesized-members --skip-inherited-docs` and reads
 CloudTrailVerify.symbols.json. Symbols the compiler makes (Codable/Equatable/Hashable witnesses, enum
 `init(rawValue:)`, CodingKeys) are not ours to document and are left out. --list prints the undocumented ones;
---min fails (exit 1) below that coverage.
+--min fails (exit 1) below that coverage. It also fails when a top-level public type is not curated on the DocC
+landing page (Sources/CloudTrailVerify/CloudTrailVerify.docc/CloudTrailVerify.md), which says it lists the whole API.
 """
+import re
 import argparse
 import glob
 import json
@@ -53,6 +55,18 @@ if args.list:
     for name, kind, has in sorted(symbols):
         if not has:
             print(f"  undocumented {kind.removeprefix('swift.')}: {name}")
+landing = open("Sources/CloudTrailVerify/CloudTrailVerify.docc/CloudTrailVerify.md").read()
+curated = set(re.findall(r"^- ``(\w+)``", landing, re.M))
+top_level = {name for name, kind, _ in symbols if "." not in name}
+missing = sorted(top_level - curated)
+stale = sorted(curated - top_level)
+print(f"top-level public symbols: {len(top_level)}, on the landing page: {len(top_level & curated)}")
+for name in missing:
+    print(f"  not on the landing page: {name}", file=sys.stderr)
+for name in stale:
+    print(f"  on the landing page but not public: {name}", file=sys.stderr)
+if missing or stale:
+    sys.exit(1)
 if coverage < args.min:
     print(f"below the required {args.min} %", file=sys.stderr)
     sys.exit(1)

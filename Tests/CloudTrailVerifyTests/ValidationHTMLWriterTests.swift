@@ -78,7 +78,7 @@ struct ValidationHTMLWriterTests {
         #expect(page.contains("5fb04c4ec40d26ebd5d669498eef2b08"))
         #expect(page.contains("2025-01-01T00:00:00Z") && page.contains("2025-07-01T00:00:00Z"))
         #expect(page.contains("2025-06-15T15:06:40Z"))
-        #expect(page.contains("cloudtrail-verify \(CloudTrailVerifyVersion.current)"))
+        #expect(page.contains("cloudtrail-verify \(BucketValidator.version)"))
     }
 
     @Test("the page needs nothing outside itself: no external script, style, font or image")

@@ -222,7 +222,7 @@ struct ValidationReportTests {
     @Test("JSON starts with tool, version and schemaVersion, in the documented key order")
     func jsonHeaderAndKeyOrder() throws {
         let text = String(decoding: try Self.mixed.jsonData(), as: UTF8.self)
-        #expect(text.hasPrefix("{\n  \"tool\" : \"cloudtrail-verify\",\n  \"version\" : \"\(CloudTrailVerifyVersion.current)\",\n  \"schemaVersion\" : \(ValidationReport.currentSchemaVersion),\n"))
+        #expect(text.hasPrefix("{\n  \"tool\" : \"cloudtrail-verify\",\n  \"version\" : \"\(BucketValidator.version)\",\n  \"schemaVersion\" : \(ValidationReport.currentSchemaVersion),\n"))
         let order = ["tool", "version", "schemaVersion", "digests", "logFiles", "objects", "gaps", "chains", "coverage",
                      "notices", "inputs", "summary"]
         let positions = order.map { key in text.range(of: "\n  \"\(key)\" : ")?.lowerBound }
@@ -238,7 +238,7 @@ struct ValidationReportTests {
         #expect(!text.contains("\"trailARN\"") && !text.contains("\"accountID\"") && !text.contains("\"userARN\""))
         let decoded = try JSONDecoder().decode(Report.self, from: Data(text.utf8))
         #expect(decoded.schemaVersion == ValidationReport.currentSchemaVersion)
-        #expect(decoded.version == CloudTrailVerifyVersion.current)
+        #expect(decoded.version == BucketValidator.version)
     }
 
     @Test("a clean run's summary is valid with exit code 0; a tampered one is invalid with exit code 1")

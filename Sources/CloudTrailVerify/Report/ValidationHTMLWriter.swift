@@ -9,8 +9,8 @@ import Foundation
 /// finishes, and the page is assembled from them at the end. Memory holds one chain's drawn hours, a few
 /// sample rows, the coverage entries and the notices; it does not grow with the number of files.
 ///
-/// Every string from the bucket is escaped (see ``HTMLEscaping``). A finding is rendered from its status,
-/// reason code and message, whatever the code, with the explanation ``AuditorExplanations`` has for it; an
+/// Every string from the bucket is escaped (HTML-escaped, attributes and text alike). A finding is rendered from its status,
+/// reason code and message, whatever the code, with the auditor's explanation of that code (`docs/verdicts.md` in words); an
 /// event kind this writer does not know is shown field by field rather than dropped.
 ///
 /// The JSON report of the same run is written alongside into a SHA-256 (and to `jsonOutput` when given), so
@@ -97,6 +97,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
     ///   - output: receives the page's bytes, all during ``finish(inputs:summary:)``.
     ///   - generatedAt: the time the page says it was made.
     ///   - jsonOutput: also receives the JSON report of the run (`docs/report.md`), whose SHA-256 the page shows.
+    ///   - limits: caps on what the page lists and draws, so it stays small however large the bucket.
     public init(output: @escaping (Data) -> Void, generatedAt: Date = Date(), jsonOutput: ((Data) -> Void)? = nil,
                 limits: Limits = Limits()) throws(CloudTrailVerifyError) {
         self.output = output
@@ -379,7 +380,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         write(coverageSection(inputs: inputs, summary: summary))
         write(validSection(summary: summary))
         write(otherSection())
-        write("<footer><p>Written by cloudtrail-verify \(CloudTrailVerifyVersion.current). Status values and reason codes: docs/verdicts.md and docs/report.md of the tool.</p></footer></main>\(Self.script)</body></html>\n")
+        write("<footer><p>Written by cloudtrail-verify \(BucketValidator.version). Status values and reason codes: docs/verdicts.md and docs/report.md of the tool.</p></footer></main>\(Self.script)</body></html>\n")
     }
 
     private func write(_ html: HTML) {
@@ -403,7 +404,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
     }
 
     private func head(inputs: ValidationReport.Inputs, summary: ValidationReport.Summary) -> HTML {
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"generator\" content=\"\("cloudtrail-verify " + CloudTrailVerifyVersion.current)\"><title>\("CloudTrail validation: " + Self.verdict(summary).title + " (" + inputs.bucket + ")")</title><style>\(Self.style)</style></head><body><main>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"generator\" content=\"\("cloudtrail-verify " + BucketValidator.version)\"><title>\("CloudTrail validation: " + Self.verdict(summary).title + " (" + inputs.bucket + ")")</title><style>\(Self.style)</style></head><body><main>\n"
     }
 
     /// The page's verdict: failed when the run exits non-zero, passed with warnings when it passes with some.
@@ -440,7 +441,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         html += "<dt>Trail ARN</dt><dd>\(inputs.trailARN.map { HTML("<code>\($0)</code>") } ?? "every trail found")</dd>"
         if let account = inputs.accountID { html += "<dt>Account</dt><dd>\(account)</dd>" }
         html += "<dt>Regions</dt><dd>\(inputs.regions.isEmpty ? "every region found" : inputs.regions.joined(separator: ", "))</dd>"
-        html += "<dt>Tool</dt><dd>cloudtrail-verify \(CloudTrailVerifyVersion.current)</dd>"
+        html += "<dt>Tool</dt><dd>cloudtrail-verify \(BucketValidator.version)</dd>"
         html += "<dt>Report made</dt><dd>\(CloudTrailTime.display(generatedAt))</dd>"
         html += "<dt>JSON report SHA-256</dt><dd><code>\(jsonSHA256)</code> <span class=\"muted\">(of the bytes --format json writes for this run, --json-output FILE keeps them)</span></dd></dl>"
         html += "<h3>Public keys</h3><table class=\"keys\"><thead><tr><th>File</th><th>Region</th><th>Fingerprint</th><th>Valid from</th><th>Valid to</th></tr></thead><tbody>"

@@ -33,7 +33,7 @@ public final class ValidationJSONWriter {
             throw CloudTrailVerifyError(.outputFailed, "cannot create a spool file for the report (\(error.message))",
                                         path: FileManager.default.temporaryDirectory.path)
         }
-        output(Data("{\n  \"tool\" : \"cloudtrail-verify\",\n  \"version\" : \"\(CloudTrailVerifyVersion.current)\",\n  \"schemaVersion\" : \(ValidationReport.currentSchemaVersion),\n  \"digests\" : [".utf8))
+        output(Data("{\n  \"tool\" : \"cloudtrail-verify\",\n  \"version\" : \"\(BucketValidator.version)\",\n  \"schemaVersion\" : \(ValidationReport.currentSchemaVersion),\n  \"digests\" : [".utf8))
     }
 
     private func encode<T: Encodable>(_ value: T) -> Data {

@@ -378,8 +378,8 @@ public struct ValidationReport: Sendable, Codable, Equatable {
 
     /// Always `cloudtrail-verify`: what wrote the report.
     public internal(set) var tool: String = "cloudtrail-verify"
-    /// The library version that wrote the report (``CloudTrailVerifyVersion/current``).
-    public internal(set) var version: String = CloudTrailVerifyVersion.current
+    /// The library version that wrote the report (``BucketValidator/version``).
+    public internal(set) var version: String = BucketValidator.version
     /// The version of the report's schema (``currentSchemaVersion`` for reports this library writes): a reader
     /// refuses a version it does not know.
     public internal(set) var schemaVersion: Int = ValidationReport.currentSchemaVersion

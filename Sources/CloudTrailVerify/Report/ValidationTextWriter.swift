@@ -16,7 +16,9 @@ public struct ValidationTextWriter: ValidationReportWriter {
     private var notes = 0
     private var chainsWritten = 0
 
-    /// - Parameter output: receives each write ``take(_:)`` makes, in order.
+    /// - Parameters:
+    ///   - verbose: whether valid files get a line too (`--verbose` on the command line).
+    ///   - output: receives each write ``take(_:)`` makes, in order.
     public init(verbose: Bool, output: @escaping (ValidationReport.TextWrite) -> Void = { _ in }) {
         self.verbose = verbose
         self.output = output

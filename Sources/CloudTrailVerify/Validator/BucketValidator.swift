@@ -12,8 +12,8 @@ import Foundation
 ///
 /// The work runs in named stages, one way: **plan** (inputs checked, keys loaded, the
 /// inventory of every entry under every root, chains selected), **walk** and **hash** (each
-/// chain newest to oldest, its logs hashed in order; ``ChainRun``), **account** (every log
-/// folder in scope listed once, every entry accounted for; ``LogFolderAccountant``),
+/// chain newest to oldest, its logs hashed in order), **account** (every log
+/// folder in scope listed once, every entry accounted for),
 /// **checkpoint**, and the report, rendered from events at the edge.
 ///
 /// For very large buckets, ``run(_:)`` streams the findings instead of collecting them.
@@ -41,8 +41,7 @@ public struct BucketValidator: Sendable {
     ///
     /// Memory does not grow with the bucket: one chain's digest files are listed at a time,
     /// at most ``ValidationOptions/concurrency`` log files are read at once, and the log
-    /// locations the digests list go to a scratch file in `TMPDIR` beyond a fixed budget
-    /// (``ListedLogIndex``). What remains grows with the longest single chain.
+    /// locations the digests list go to a scratch file in `TMPDIR` beyond a fixed budget. What remains grows with the longest single chain.
     public func run(
         _ sink: (ValidationEvent) -> Void
     ) async throws(CloudTrailVerifyError) -> (inputs: ValidationReport.Inputs, summary: ValidationReport.Summary) {

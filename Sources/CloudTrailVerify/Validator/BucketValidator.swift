@@ -16,12 +16,12 @@ import Foundation
 /// folder in scope listed once, every entry accounted for),
 /// **checkpoint**, and the report, rendered from events at the edge.
 ///
-/// For very large buckets, ``run(_:)`` streams the findings instead of collecting them.
+/// For very large buckets, ``run(isolation:_:)`` streams the findings instead of collecting them.
 public struct BucketValidator: Sendable {
-    /// What to validate and how; read when ``run()`` or ``run(_:)`` starts.
+    /// What to validate and how; read when ``run()`` or ``run(isolation:_:)`` starts.
     public var options: ValidationOptions
 
-    /// Makes a validator; nothing is read until ``run()`` or ``run(_:)``.
+    /// Makes a validator; nothing is read until ``run()`` or ``run(isolation:_:)``.
     public init(options: ValidationOptions) {
         self.options = options
     }
@@ -42,7 +42,18 @@ public struct BucketValidator: Sendable {
     /// Memory does not grow with the bucket: one chain's digest files are listed at a time,
     /// at most ``ValidationOptions/concurrency`` log files are read at once, and the log
     /// locations the digests list go to a scratch file in `TMPDIR` beyond a fixed budget. What remains grows with the longest single chain.
+    ///
+    /// It runs on the caller's actor (`isolation`, which defaults to the caller's own), so `sink` needs not be
+    /// `Sendable`: it may update the caller's local state, as a writer does. Only the hashing runs in child tasks.
+    /// Called from the main actor, the walk runs there too; to keep the main actor free, call it from a
+    /// nonisolated function, or use ``run()``, which always runs off the caller's actor.
+    ///
+    /// - Parameters:
+    ///   - isolation: the actor the walk and `sink` run on; leave it to its default.
+    ///   - sink: receives every ``ValidationEvent`` in report order, one at a time.
+    /// - Returns: what the run was given, and the counts and verdict (``ValidationReport/Summary/result``).
     public func run(
+        isolation: isolated (any Actor)? = #isolation,
         _ sink: (ValidationEvent) -> Void
     ) async throws(CloudTrailVerifyError) -> (inputs: ValidationReport.Inputs, summary: ValidationReport.Summary) {
         let plan = try makePlan()

@@ -2,7 +2,7 @@
 /// the chain, then each digest newest first, each followed by its log files and by the
 /// gap that opens below it, then the chain's end.
 ///
-/// ``BucketValidator/run(_:)`` streams these, so a bucket of any size is reported in
+/// ``BucketValidator/run(isolation:_:)`` streams these, so a bucket of any size is reported in
 /// bounded memory; ``BucketValidator/run()`` collects them into a ``ValidationReport``.
 public enum ValidationEvent: Sendable, Equatable {
     /// Before everything: something to know about the run as a whole.

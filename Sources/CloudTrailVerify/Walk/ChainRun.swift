@@ -54,7 +54,10 @@ struct ChainRun {
     let chain: BucketValidator.Plan.Chain
     let shared: Shared
 
-    func run(_ sink: (ValidationEvent) -> Void) async throws(CloudTrailVerifyError) -> Outcome {
+    /// Walks the chain and hashes its logs, on the caller's actor (`isolation`): `sink` is the caller's and may
+    /// touch its state; only the hashing runs in child tasks.
+    func run(isolation: isolated (any Actor)? = #isolation,
+             _ sink: (ValidationEvent) -> Void) async throws(CloudTrailVerifyError) -> Outcome {
         let options = shared.options
         let plan = shared.plan
         let roots = plan.roots

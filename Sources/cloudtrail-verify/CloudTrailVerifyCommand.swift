@@ -27,7 +27,7 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CloudTrailVerifyError {
-            StandardStreams.error("cloudtrail-verify: error: \(error)\n")
+            StandardStreams.error("cloudtrail-verify: error: \(error.commandLineDescription)\n")
             Foundation.exit(2)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)

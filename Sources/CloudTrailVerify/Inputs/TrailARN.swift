@@ -12,7 +12,7 @@ struct TrailARN: Sendable, Hashable, CustomStringConvertible {
               PublicKeyStore.looksLikeRegion(parts[3]),
               parts[4].count == 12, parts[4].allSatisfy(\.isASCIIDigit),
               parts[5].hasPrefix("trail/"), parts[5].count > "trail/".count else {
-            throw CloudTrailVerifyError(.invalidArgument, "not a trail ARN", path: "--trail-arn", expected: shape, found: text)
+            throw CloudTrailVerifyError(.invalidArgument, "not a trail ARN", expected: shape, found: text, option: .trailARN)
         }
         partition = parts[1]
         region = parts[3]

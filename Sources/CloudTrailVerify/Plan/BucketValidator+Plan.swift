@@ -73,7 +73,7 @@ extension BucketValidator {
     func makePlan() throws(CloudTrailVerifyError) -> Plan {
         let trail = try options.trailARN.map { (text) throws(CloudTrailVerifyError) in try TrailARN(text) }
         if let trail, let problem = TrailConfiguration.validateTrailName(trail.name) {
-            throw CloudTrailVerifyError(.invalidArgument, "not a valid trail name: \(problem)", path: "--trail-arn", found: trail.name)
+            throw CloudTrailVerifyError(.invalidArgument, "not a valid trail name: \(problem)", found: trail.name, option: .trailARN)
         }
         var notices: [String] = []
         var trails: [TrailConfiguration] = []
@@ -89,16 +89,16 @@ extension BucketValidator {
         let trailStatus = try options.trailStatusFile.map { (path) throws(CloudTrailVerifyError) in try TrailStatus.load(path: path) }
         let checkpoint = try options.checkpointFile.flatMap { (path) throws(CloudTrailVerifyError) in try ValidationCheckpoint.load(path: path) }
         if options.incremental && options.checkpointFile == nil {
-            throw CloudTrailVerifyError(.invalidArgument, "--incremental needs --checkpoint FILE", path: "--incremental")
+            throw CloudTrailVerifyError(.invalidArgument, "an incremental run needs a checkpoint file", option: .incremental)
         }
         if let start = options.window.start, let end = options.window.end, start > end {
-            throw CloudTrailVerifyError(.invalidArgument, "start time is after end time", path: "--start-time",
+            throw CloudTrailVerifyError(.invalidArgument, "start time is after end time",
                                         expected: "at or before \(CloudTrailTime.display(end))",
-                                        found: CloudTrailTime.display(start))
+                                        found: CloudTrailTime.display(start), option: .startTime)
         }
         guard !options.publicKeys.isEmpty else {
-            throw CloudTrailVerifyError(.invalidArgument, "no public keys given; pass --public-keys with the output of aws cloudtrail list-public-keys",
-                                        path: "--public-keys")
+            throw CloudTrailVerifyError(.invalidArgument, "no public keys given: they are the output of aws cloudtrail list-public-keys",
+                                        option: .publicKeys)
         }
         for (name, folder) in options.bucketRoots {
             var isDirectory: ObjCBool = false
@@ -140,14 +140,15 @@ extension BucketValidator {
                 throw CloudTrailVerifyError(.noDigestsFound, "no CloudTrail digest files under it", path: options.root,
                                             expected: "[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/*.json.gz")
             }
-            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches --s3-prefix, --trail-arn, --trail, --account-id or --region",
+            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches the prefix, trail, account and region filters",
                                         path: options.root,
-                                        found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "))
+                                        found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "), option: .filters)
         }
         for identity in selected where !keys.hasKeys(for: identity.region) {
             throw CloudTrailVerifyError(.noKeysForRegion, "no public keys for region \(identity.region) (chain \(identity.id))",
-                                        path: "--public-keys", expected: "a key file for \(identity.region), e.g. keys/\(identity.region).json",
-                                        found: keys.regions.isEmpty ? "none" : keys.regions.sorted().joined(separator: ", "))
+                                        expected: "a key file for \(identity.region), e.g. keys/\(identity.region).json",
+                                        found: keys.regions.isEmpty ? "none" : keys.regions.sorted().joined(separator: ", "),
+                                        option: .publicKeys)
         }
         for file in keys.unboundFiles {
             notices.append("the keys in \(file) are bound to no region (name the file <region>.json, put it in a <region>/ folder, or pass --public-keys REGION=PATH): they may check digests of any region, so the region check is not made for them")
@@ -163,8 +164,8 @@ extension BucketValidator {
             bucket = try Self.discoverBucket(selected, inventory: inventory)
         }
         if options.bucketRoots[bucket] != nil {
-            throw CloudTrailVerifyError(.invalidArgument, "--bucket-root names the bucket that ROOT already holds",
-                                        path: "--bucket-root", found: bucket)
+            throw CloudTrailVerifyError(.invalidArgument, "a bucket root names the bucket that ROOT already holds",
+                                        found: bucket, option: .bucketRoots)
         }
         var trailsWithoutDigests = 0
         for configuration in trails where configuration.logFileValidationEnabled && configuration.bucket == bucket
@@ -181,8 +182,9 @@ extension BucketValidator {
         if let trailStatus {
             let trailsSelected = Set(selected.filter { !$0.isBackfill }.map { "\($0.trailName)@\($0.homeRegion)" })
             if trailsSelected.count > 1 && trail == nil && trails.count != 1 {
-                throw CloudTrailVerifyError(.invalidArgument, "a trail status is one trail's, but ROOT holds several trails; name it with --trail-arn or --trail",
-                                            path: options.trailStatusFile, found: trailsSelected.sorted().joined(separator: ", "))
+                throw CloudTrailVerifyError(.invalidArgument, "a trail status is one trail's, but ROOT holds several trails; name the trail",
+                                            path: options.trailStatusFile, found: trailsSelected.sorted().joined(separator: ", "),
+                                            option: .trailStatusFile)
             }
             if let latest = trailStatus.latestDigestDeliveryTime {
                 expectation = max(expectation ?? latest, latest)
@@ -292,9 +294,9 @@ extension BucketValidator {
         guard names.count == 1, let name = names.first else {
             throw CloudTrailVerifyError(
                 .unknownBucket,
-                names.isEmpty ? "cannot tell the bucket's name: no digest under it is readable; pass --bucket"
-                              : "digests name several buckets; pass --bucket",
-                path: inventory.root, found: names.isEmpty ? nil : names.sorted().joined(separator: ", "))
+                names.isEmpty ? "cannot tell the bucket's name: no digest under it is readable; give the name"
+                              : "digests name several buckets; give the bucket's name",
+                path: inventory.root, found: names.isEmpty ? nil : names.sorted().joined(separator: ", "), option: .bucket)
         }
         return name
     }

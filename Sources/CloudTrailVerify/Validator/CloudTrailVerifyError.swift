@@ -38,6 +38,45 @@ public struct CloudTrailVerifyError: Error, Sendable, Hashable, CustomStringConv
         public var description: String { rawValue }
     }
 
+    /// The option of ``ValidationOptions`` an error is about, named after its property. The library's messages
+    /// never name command-line flags; a program names its own way of setting the option (the command line maps
+    /// each case to its flag).
+    public enum Option: String, Sendable, Hashable, CaseIterable {
+        /// ``ValidationOptions/root``.
+        case root
+        /// ``ValidationOptions/bucket``.
+        case bucket
+        /// ``ValidationOptions/s3Prefix``.
+        case s3Prefix
+        /// ``ValidationOptions/bucketRoots``.
+        case bucketRoots
+        /// ``ValidationOptions/publicKeys``.
+        case publicKeys
+        /// The start of ``ValidationOptions/window``.
+        case startTime
+        /// The end of ``ValidationOptions/window``.
+        case endTime
+        /// ``ValidationOptions/trailARN``.
+        case trailARN
+        /// ``ValidationOptions/accountID``.
+        case accountID
+        /// ``ValidationOptions/regions``.
+        case regions
+        /// ``ValidationOptions/trailFiles``.
+        case trailFiles
+        /// ``ValidationOptions/trailStatusFile``.
+        case trailStatusFile
+        /// ``ValidationOptions/expectDigestsThrough``.
+        case expectDigestsThrough
+        /// ``ValidationOptions/checkpointFile``.
+        case checkpointFile
+        /// ``ValidationOptions/incremental``.
+        case incremental
+        /// The filters together: ``ValidationOptions/s3Prefix``, ``ValidationOptions/trailARN``,
+        /// ``ValidationOptions/trailFiles``, ``ValidationOptions/accountID`` and ``ValidationOptions/regions``.
+        case filters
+    }
+
     /// What kind of failure this is; switch on it to react to one kind.
     public let code: Code
     /// What went wrong, in one sentence.
@@ -48,6 +87,8 @@ public struct CloudTrailVerifyError: Error, Sendable, Hashable, CustomStringConv
     public let expected: String?
     /// What was found instead.
     public let found: String?
+    /// The option the error is about, when it is about one (``path`` may still name a file it gave).
+    public let option: Option?
 
     /// Makes an error; the library throws these, and a program built on it may throw its own (the command
     /// line does, for its flags).
@@ -58,17 +99,20 @@ public struct CloudTrailVerifyError: Error, Sendable, Hashable, CustomStringConv
     ///   - path: the file or argument involved.
     ///   - expected: what was expected there.
     ///   - found: what was found instead.
-    public init(_ code: Code, _ message: String, path: String? = nil, expected: String? = nil, found: String? = nil) {
+    ///   - option: the option of ``ValidationOptions`` it is about.
+    public init(_ code: Code, _ message: String, path: String? = nil, expected: String? = nil, found: String? = nil,
+                option: Option? = nil) {
         self.code = code
         self.message = message
         self.path = path
         self.expected = expected
         self.found = found
+        self.option = option
     }
 
-    /// One line, naming the input: what a user reads after `error:`.
+    /// One line, naming the input (the file, else the option): what a user reads after `error:`.
     public var description: String {
-        var line = path.map { "\($0): \(message)" } ?? message
+        var line = (path ?? option?.rawValue).map { "\($0): \(message)" } ?? message
         if let expected { line += " (expected \(expected)" + (found.map { ", found \($0))" } ?? ")") }
         else if let found { line += " (found \(found))" }
         return line

@@ -77,9 +77,9 @@ public struct SignaturesNeeded: Sendable {
                 throw CloudTrailVerifyError(.noDigestsFound, "no CloudTrail digest files under it", path: inventory.root,
                                             expected: "[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/*.json.gz")
             }
-            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches --s3-prefix, --trail-arn, --account-id or --region",
+            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches the prefix, trail, account and region filters",
                                         path: inventory.root,
-                                        found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "))
+                                        found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "), option: .filters)
         }
 
         var result = SignaturesNeeded(digests: [], digestCount: 0, withMetadata: 0, vouchedBySuccessor: 0)

@@ -43,6 +43,9 @@ public struct ValidationOptions: Sendable {
     /// It pauses (hints one file in 16) while the files are already cached. Linux only; elsewhere it does nothing.
     public var readAhead: Bool = true
     /// Called with the run's progress a few times a second (from the task running the walk).
+    ///
+    /// It is `@Sendable`: it may capture constants and `Sendable` objects, not local variables. To keep the latest
+    /// value, store it in a `Sendable` box, such as a final class holding a `Mutex` (see <doc:GettingStarted>).
     public var progress: (@Sendable (ValidationProgress) -> Void)?
     /// The order folder entries are visited in; tests shuffle it to prove findings do not depend on it.
     var listingOrder: DirectoryWalker.Order = .asListed

@@ -151,6 +151,11 @@ struct ValidateTests {
         (["validate", "bucket", "--public-keys", "keys", "--trail-arn", "arn:aws:s3:::bucket"], "--trail-arn"),
         (["validate", "bucket", "--public-keys", "keys", "--region", "eu-west-3"], "bucket"),
         (["validate", "bucket", "--public-keys", "keys", "--bucket-root", "nonsense"], "--bucket-root"),
+        // The library names the option; the command names the flag and adds the one to use.
+        (["validate", "bucket", "--public-keys", "keys", "--incremental"],
+         "--incremental: an incremental run needs a checkpoint file (--checkpoint FILE)"),
+        (["validate", "bucket", "--public-keys", "keys", "--account-id", "999999999999"],
+         "no digest chain matches the prefix, trail, account and region filters (--s3-prefix, --trail-arn, --trail, --account-id, --region)"),
         (["validate", "bucket", "--public-keys", "keys", "--format", "xml"], "format"),
     ])
     func badInvocation(arguments: [String], mentions: String) throws {
@@ -218,6 +223,17 @@ struct ValidateTests {
         let version = try Binary.run(["--version"])
         #expect(version.status == 0)
         #expect(version.standardOutput == BucketValidator.version + "\n")
+    }
+
+    @Test("every option a library error can name maps to a flag validate accepts")
+    func optionFlags() throws {
+        let help = try Binary.run(["validate", "--help"]).standardOutput
+        for option in CloudTrailVerifyError.Option.allCases where option != .root && option != .filters {
+            #expect(option.flag.hasPrefix("--") && help.contains(option.flag), "\(option) → \(option.flag)")
+        }
+        let error = CloudTrailVerifyError(.invalidArgument, "start time is after end time", found: "x", option: .startTime)
+        #expect(error.description == "startTime: start time is after end time (found x)")
+        #expect(error.commandLineDescription == "--start-time: start time is after end time (found x)")
     }
 
     @Test("the completion scripts complete folders for ROOT and files for keys and --output", arguments: ["bash", "zsh", "fish"])

@@ -12,7 +12,7 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
         commandName: "cloudtrail-verify",
         abstract: "Prove, offline, that a downloaded copy of a CloudTrail bucket is complete and untouched.",
         discussion: "Exit status: 0 everything in range is valid, 1 something is invalid, missing or unverified, 2 could not run.",
-        version: CloudTrailVerifyVersion.current,
+        version: BucketValidator.version,
         subcommands: [Validate.self, SignaturesNeededCommand.self],
         defaultSubcommand: Validate.self
     )
@@ -27,7 +27,7 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CloudTrailVerifyError {
-            StandardStreams.error("cloudtrail-verify: error: \(error)\n")
+            StandardStreams.error("cloudtrail-verify: error: \(error.commandLineDescription)\n")
             Foundation.exit(2)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)

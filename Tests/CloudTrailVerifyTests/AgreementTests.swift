@@ -117,8 +117,8 @@ struct AgreementTests {
                 }
             }
         }
-        compare(ours: report.digests.map { ($0.s3Uri, $0.status) }, theirs: cli.digests, kind: "digest")
-        compare(ours: report.logFiles.map { ($0.s3Uri, $0.status) }, theirs: cli.logFiles, kind: "log file")
+        compare(ours: report.digests.map { ($0.s3URI, $0.status) }, theirs: cli.digests, kind: "digest")
+        compare(ours: report.logFiles.map { ($0.s3URI, $0.status) }, theirs: cli.logFiles, kind: "log file")
         let gapsOnlyOurs = (vector.awsCli.gapDifferences ?? []).map { "\($0.start) → \($0.end)" }
         #expect(report.gapLines == (cli.gaps.map { "\($0.start) → \($0.end)" } + gapsOnlyOurs).sorted(), "\(name): gaps")
         #expect(Set(differences.keys) == differencesSeen, "\(name): every documented difference must really happen")

@@ -29,9 +29,9 @@ struct BucketValidatorAccountingTests {
             let report = try await BucketValidator(options: Self.options(copy, "clean-multi-day")).run()
             let pipe = report.logFiles.filter { $0.reason == .unexpectedType }
             #expect(pipe.count == 1)
-            #expect(pipe.first?.s3Uri.hasSuffix("_PIPEPIPEPIPEPIPE.json.gz") == true)
+            #expect(pipe.first?.s3URI.hasSuffix("_PIPEPIPEPIPEPIPE.json.gz") == true)
             #expect(report.objects.map(\.reason) == [.unexpectedType])
-            #expect(report.objects.first?.s3Uri.hasSuffix("/2025/03/01/queue") == true)
+            #expect(report.objects.first?.s3URI.hasSuffix("/2025/03/01/queue") == true)
             // Everything else was still judged.
             #expect(report.summary.digests.valid == 30)
             #expect(report.summary.logFiles.valid == 46)
@@ -58,7 +58,7 @@ struct BucketValidatorAccountingTests {
             try FileManager.default.copyItem(atPath: copy + Self.logDay + "/" + original, toPath: copy + Self.logDay + "/" + injected)
             let dirty = try await BucketValidator(options: options).run()
             #expect(dirty.summary.digests.valid == 30)
-            #expect(dirty.logFiles.filter { $0.reason == .notInAnyDigest }.map(\.s3Uri).allSatisfy { $0.hasSuffix(injected) })
+            #expect(dirty.logFiles.filter { $0.reason == .notInAnyDigest }.map(\.s3URI).allSatisfy { $0.hasSuffix(injected) })
             #expect(dirty.logFiles.contains { $0.reason == .notInAnyDigest })
             let held = try #require(try ValidationCheckpoint.load(path: checkpoint))
             #expect(held.chains.isEmpty)
@@ -75,7 +75,7 @@ struct BucketValidatorAccountingTests {
         #expect(gap.explanations == [])
         let claims = try #require(gap.unprovenClaims)
         #expect(Set(claims.map(\.eventName)) == ["StopLogging", "StartLogging"])
-        let unreferenced = Set(report.logFiles.filter { $0.digest == nil }.map(\.s3Uri))
+        let unreferenced = Set(report.logFiles.filter { $0.digest == nil }.map(\.s3URI))
         #expect(claims.allSatisfy { unreferenced.contains($0.logFile) })
 
         // The genuine story, in logs the digests list, still explains its gap.
@@ -109,8 +109,8 @@ struct BucketValidatorAccountingTests {
             let report = try await BucketValidator(options: Self.options(copy, "validation-disabled-gap")).run()
             let gap = try #require(report.gaps.first)
             #expect(gap.explanations?.map(\.eventName) == ["UpdateTrail"])
-            #expect(gap.explanations?.first?.userArn?.hasSuffix("jdoe") == true)
-            #expect(gap.unprovenClaims?.map(\.userArn) == ["arn:aws:iam::111122223333:user/mallory"])
+            #expect(gap.explanations?.first?.userARN?.hasSuffix("jdoe") == true)
+            #expect(gap.unprovenClaims?.map(\.userARN) == ["arn:aws:iam::111122223333:user/mallory"])
         }
     }
 
@@ -148,7 +148,7 @@ struct BucketValidatorAccountingTests {
         let name = "unaccounted-objects"
         let report = try await BucketValidator(options: TestVectorCatalog.options(name, TestVectorCatalog.expected(name))).run()
         #expect(report.summary.otherObjects == 1)
-        #expect(report.logFiles.contains { $0.s3Uri.hasSuffix("/%FF%FE-staging.json.gz") && $0.reason == .unrecognizedName })
+        #expect(report.logFiles.contains { $0.s3URI.hasSuffix("/%FF%FE-staging.json.gz") && $0.reason == .unrecognizedName })
     }
 
     @Test("another trail's logs in a shared folder are counted as not validated, not as injected")

@@ -73,7 +73,7 @@ struct BucketValidatorTests {
             #expect(first.summary.exitCode == 0)
             let checkpoint = try #require(try ValidationCheckpoint.load(path: folder + "/checkpoint.json"))
             let entry = try #require(checkpoint.chains.values.first)
-            #expect(entry.digestS3Uri == first.digests.first?.s3Uri)
+            #expect(entry.digestS3Uri == first.digests.first?.s3URI)
 
             // Re-signing is impossible for an attacker; replacing the bytes is not. Append a space to the JSON.
             let key = try #require(BucketValidator.location(ofURI: entry.digestS3Uri)).key
@@ -81,14 +81,14 @@ struct BucketValidatorTests {
             let json = try TestSupport.gunzip(try TestSupport.bytes(atPath: path))
             try TestSupport.write(try TestSupport.gzip(json + Array(" ".utf8)), to: path)
             let changed = try await BucketValidator(options: options).run()
-            let entryNow = try #require(changed.digests.first { $0.s3Uri == entry.digestS3Uri })
+            let entryNow = try #require(changed.digests.first { $0.s3URI == entry.digestS3Uri })
             #expect(entryNow.reason == .checkpointMismatch)
             #expect(changed.summary.exitCode == 1)
 
             try FileManager.default.removeItem(atPath: path)
             try FileManager.default.removeItem(atPath: path + ".metadata.json")
             let deleted = try await BucketValidator(options: options).run()
-            let gone = try #require(deleted.digests.first { $0.s3Uri == entry.digestS3Uri })
+            let gone = try #require(deleted.digests.first { $0.s3URI == entry.digestS3Uri })
             #expect(gone.status == .missing)
             #expect(gone.message?.contains("checkpoint") == true)
         }
@@ -106,17 +106,17 @@ struct BucketValidatorTests {
             let older = full.digests[10]
             let chainID = try #require(checkpoint.chains.keys.first)
             checkpoint.chains[chainID] = ValidationCheckpoint.Entry(
-                digestS3Uri: older.s3Uri, digestEndTime: older.digestEndTime!, digestSHA256: older.sha256!,
+                digestS3Uri: older.s3URI, digestEndTime: older.digestEndTime!, digestSHA256: older.sha256!,
                 signatureSHA256: nil, recordedAt: "2025-03-05T00:00:00Z")
             try checkpoint.write(to: folder + "/checkpoint.json")
             options.incremental = true
             let incremental = try await BucketValidator(options: options).run()
-            #expect(incremental.digests.map(\.s3Uri) == full.digests.prefix(11).map(\.s3Uri))
-            #expect(incremental.chains.first?.incrementalFrom == older.s3Uri)
+            #expect(incremental.digests.map(\.s3URI) == full.digests.prefix(11).map(\.s3URI))
+            #expect(incremental.chains.first?.incrementalFrom == older.s3URI)
             #expect(incremental.summary.exitCode == 0)
             // The checkpoint moves forward to the newest digest again.
             let updated = try #require(try ValidationCheckpoint.load(path: folder + "/checkpoint.json"))
-            #expect(updated.chains[chainID]?.digestS3Uri == full.digests.first?.s3Uri)
+            #expect(updated.chains[chainID]?.digestS3Uri == full.digests.first?.s3URI)
             // Without a checkpoint, --incremental cannot run.
             options.checkpointFile = nil
             await #expect(throws: CloudTrailVerifyError.self) { try await BucketValidator(options: options).run() }
@@ -133,7 +133,7 @@ struct BucketValidatorTests {
         let inferred = report.digests.filter { $0.inferred == true }
         #expect(inferred.map(\.digestEndTime) == ["2025-03-03T01:09:58Z", "2025-03-03T00:09:58Z", "2025-03-02T23:09:58Z"])
         #expect(inferred.allSatisfy { $0.status == .missing && $0.reason == .notFound })
-        #expect(inferred.first?.s3Uri.hasSuffix("/2025/03/03/111122223333_CloudTrail-Digest_us-east-1_management-events_us-east-1_20250303T010958Z.json.gz") == true)
+        #expect(inferred.first?.s3URI.hasSuffix("/2025/03/03/111122223333_CloudTrail-Digest_us-east-1_management-events_us-east-1_20250303T010958Z.json.gz") == true)
         #expect(report.summary.exitCode == 1)
         #expect(report.chains.first?.expectedThrough == "2025-03-03T01:15:00Z")
     }
@@ -178,12 +178,12 @@ struct BucketValidatorTests {
             let vector = try TestVectorCatalog.expected("no-metadata")
             let newest = try #require(vector.digests.first { $0.status == "unverified" })
             let truth = try TestSupport.jsonObject(try TestSupport.bytes(atPath: copy + "/aws-s3-metadata.json"))
-            let metadata = try #require(truth[newest.s3Uri] as? [String: Any])
-            let key = try #require(BucketValidator.location(ofURI: newest.s3Uri)).key
+            let metadata = try #require(truth[newest.s3URI] as? [String: Any])
+            let key = try #require(BucketValidator.location(ofURI: newest.s3URI)).key
             try TestSupport.setExtendedAttribute("user.signature", metadata["signature"] as! String, path: copy + "/bucket/" + key)
             try TestSupport.setExtendedAttribute("user.signature-algorithm", "SHA256withRSA", path: copy + "/bucket/" + key)
             let report = try await BucketValidator(options: Self.options(copy + "/bucket", keys: copy + "/keys")).run()
-            let entry = try #require(report.digests.first { $0.s3Uri == newest.s3Uri })
+            let entry = try #require(report.digests.first { $0.s3URI == newest.s3URI })
             #expect(entry.status == .valid)
             #expect(entry.signatureSource == .extendedAttribute)
             #expect(report.digests.allSatisfy { $0.status == .valid })
@@ -198,7 +198,7 @@ struct BucketValidatorTests {
             try FileManager.default.removeItem(atPath: first)
             #expect(mkfifo(first, 0o600) == 0)
             let report = try await BucketValidator(options: Self.options(copy + "/bucket", keys: copy + "/keys")).run()
-            let entry = try #require(report.digests.first { $0.s3Uri.hasSuffix(TestSupport.Clean.firstDigestKey) })
+            let entry = try #require(report.digests.first { $0.s3URI.hasSuffix(TestSupport.Clean.firstDigestKey) })
             #expect(entry.status == .invalid)
             #expect(entry.reason == .invalidFormat)
         }
@@ -291,7 +291,7 @@ struct BucketValidatorTests {
             // A sparse 200 MB file: no disk is spent, and a reader that loaded it whole would be caught by the limit.
             #expect(truncate(first, 200_000_000) == 0)
             let report = try await BucketValidator(options: Self.options(copy + "/bucket", keys: copy + "/keys")).run()
-            let entry = try #require(report.digests.first { $0.s3Uri.hasSuffix(TestSupport.Clean.firstDigestKey) })
+            let entry = try #require(report.digests.first { $0.s3URI.hasSuffix(TestSupport.Clean.firstDigestKey) })
             #expect(entry.reason == .invalidFormat)
             #expect(entry.message?.contains("over the") == true)
         }

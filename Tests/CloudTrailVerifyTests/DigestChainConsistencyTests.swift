@@ -159,12 +159,12 @@ struct DigestChainConsistencyTests {
         let report = try await BucketValidator(options: TestVectorCatalog.options(name, vector)).run()
         let flagged = report.digests.filter { $0.status != .valid }
         #expect(!flagged.isEmpty)
-        #expect(flagged.allSatisfy { $0.reason == reason }, "\(flagged.map { "\($0.s3Uri) \($0.reason?.rawValue ?? "-")" })")
+        #expect(flagged.allSatisfy { $0.reason == reason }, "\(flagged.map { "\($0.s3URI) \($0.reason?.rawValue ?? "-")" })")
         #expect(report.digests.allSatisfy { $0.reason != .offChain && $0.reason != .previousHashMismatch })
         for entry in flagged {
             // Every finding says why, and its logs are not proven.
             #expect(entry.message?.isEmpty == false)
-            #expect(report.logFiles.filter { $0.digest == entry.s3Uri }.allSatisfy { $0.status == .unverified })
+            #expect(report.logFiles.filter { $0.digest == entry.s3URI }.allSatisfy { $0.status == .unverified })
         }
     }
 
@@ -176,10 +176,10 @@ struct DigestChainConsistencyTests {
         let branches = report.digests.filter { $0.reason == .fork }
         #expect(branches.count == 2)
         #expect(report.digests.filter { $0.status != .valid }.count == 2)
-        let logs = branches.map { branch in Set(report.logFiles.filter { $0.digest == branch.s3Uri }.map(\.s3Uri)) }
+        let logs = branches.map { branch in Set(report.logFiles.filter { $0.digest == branch.s3URI }.map(\.s3URI)) }
         let shared = logs[0].intersection(logs[1])
-        for entry in report.logFiles where branches.contains(where: { $0.s3Uri == entry.digest }) {
-            #expect(entry.status == (shared.contains(entry.s3Uri) ? .valid : .unverified), "\(entry.s3Uri)")
+        for entry in report.logFiles where branches.contains(where: { $0.s3URI == entry.digest }) {
+            #expect(entry.status == (shared.contains(entry.s3URI) ? .valid : .unverified), "\(entry.s3URI)")
         }
         #expect(name != "fork-named-newest" || shared.count == 1)
     }
@@ -191,8 +191,8 @@ struct DigestChainConsistencyTests {
         #expect(report.digests.allSatisfy { $0.status == .valid })
         let gap = try #require(report.gaps.first)
         #expect(report.gaps.count == 1)
-        let older = try #require(report.digests.first { $0.s3Uri == gap.olderDigest })
-        let newer = try #require(report.digests.first { $0.s3Uri == gap.newerDigest })
+        let older = try #require(report.digests.first { $0.s3URI == gap.olderDigest })
+        let newer = try #require(report.digests.first { $0.s3URI == gap.newerDigest })
         #expect(gap.start == older.digestEndTime && gap.end == newer.digestStartTime)
     }
 
@@ -209,7 +209,7 @@ struct DigestChainConsistencyTests {
     /// with junk written under one of their names.
     static func plantJunk(in name: String, at index: Int, in copy: String, unsigned: Bool = false) throws -> (deleted: [String], junk: String) {
         let vector = try TestVectorCatalog.expected(name)
-        let deleted = vector.digests.filter { $0.status == "missing" }.map(\.s3Uri).sorted()
+        let deleted = vector.digests.filter { $0.status == "missing" }.map(\.s3URI).sorted()
         try FileManager.default.copyItem(atPath: TestVectorCatalog.folder(name).path, toPath: copy + "/" + name)
         let junk = deleted[index]
         let key = String(junk.dropFirst("s3://\(bucket)/".count))
@@ -247,7 +247,7 @@ struct DigestChainConsistencyTests {
                 options.trailStatusFile = copy + "/" + name + "/" + (status as NSString).lastPathComponent
             }
             let report = try await BucketValidator(options: options).run()
-            let byURI = Dictionary(report.digests.map { ($0.s3Uri, $0) }, uniquingKeysWith: { first, _ in first })
+            let byURI = Dictionary(report.digests.map { ($0.s3URI, $0) }, uniquingKeysWith: { first, _ in first })
             for uri in deleted {
                 let entry = try #require(byURI[uri], "\(uri) is not reported")
                 if uri == junk {

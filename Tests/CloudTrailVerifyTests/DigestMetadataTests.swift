@@ -238,7 +238,7 @@ struct LinkedSidecarTests {
     func linkedSidecarsFallBack() async throws {
         let vector = try TestVectorCatalog.expected("linked-sidecars")
         let report = try await BucketValidator(options: TestVectorCatalog.options("linked-sidecars", vector)).run()
-        let digests = report.digests.sorted { $0.s3Uri.utf8.lexicographicallyPrecedes($1.s3Uri.utf8) }
+        let digests = report.digests.sorted { $0.s3URI.utf8.lexicographicallyPrecedes($1.s3URI.utf8) }
         try #require(digests.count == 4)
         // The second digest's sidecar leads outside bucket/: its signature came from the third digest.
         #expect(digests[1].status == .valid)
@@ -258,7 +258,7 @@ struct LinkedSidecarTests {
         try await TestSupport.withTemporaryDirectory { folder in
             let copy = try BucketValidatorTests.copyVector("linked-sidecars", into: folder)
             let vector = try TestVectorCatalog.expected("linked-sidecars")
-            let digests = vector.digests.map(\.s3Uri).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let digests = vector.digests.map(\.s3URI).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             // Every sidecar becomes a named pipe nobody writes to.
             for uri in digests {
                 let path = copy + "/bucket/" + uri.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)[3] + ".metadata.json"
@@ -267,11 +267,11 @@ struct LinkedSidecarTests {
             }
             let report = try await BucketValidator(options: BucketValidatorTests.options(copy + "/bucket", keys: copy + "/keys")).run()
             for uri in digests.dropLast() {
-                let entry = try #require(report.digests.first { $0.s3Uri == uri })
+                let entry = try #require(report.digests.first { $0.s3URI == uri })
                 #expect(entry.status == .valid)
                 #expect(entry.signatureSource == .nextDigest)
             }
-            let newest = try #require(report.digests.first { $0.s3Uri == digests.last })
+            let newest = try #require(report.digests.first { $0.s3URI == digests.last })
             #expect(newest.reason == .signatureUnavailable)
             #expect(newest.message?.hasSuffix(".metadata.json: not a regular file)") == true)
         }

@@ -130,18 +130,18 @@ struct GapExplainerTests {
                                              trailName: "management-events")
             let admin = "arn:aws:sts::111122223333:assumed-role/Admin/alice"
             #expect(found == [
-                GapExplanation(eventName: "DeleteTrail", eventTime: "2025-03-01T17:09:41Z", userArn: admin,
+                GapExplanation(eventName: "DeleteTrail", eventTime: "2025-03-01T17:09:41Z", userARN: admin,
                                sourceIPAddress: "203.0.113.7", logFile: scenario.plain, detail: nil, meaning: "trail deleted"),
-                GapExplanation(eventName: "UpdateTrail", eventTime: "2025-03-01T19:30:00Z", userArn: admin,
+                GapExplanation(eventName: "UpdateTrail", eventTime: "2025-03-01T19:30:00Z", userARN: admin,
                                sourceIPAddress: "203.0.113.7", logFile: scenario.plain,
                                detail: "EnableLogFileValidation false", meaning: "log file validation disabled"),
-                GapExplanation(eventName: "StopLogging", eventTime: "2025-03-01T19:42:07Z", userArn: Self.mallory,
+                GapExplanation(eventName: "StopLogging", eventTime: "2025-03-01T19:42:07Z", userARN: Self.mallory,
                                sourceIPAddress: "198.51.100.23", logFile: scenario.gzipped, detail: nil,
                                meaning: "logging stopped"),
-                GapExplanation(eventName: "CreateTrail", eventTime: "2025-03-02T00:50:00Z", userArn: admin,
+                GapExplanation(eventName: "CreateTrail", eventTime: "2025-03-02T00:50:00Z", userARN: admin,
                                sourceIPAddress: "203.0.113.7", logFile: scenario.plain,
                                detail: "EnableLogFileValidation true", meaning: "trail created"),
-                GapExplanation(eventName: "StartLogging", eventTime: "2025-03-02T00:55:00Z", userArn: admin,
+                GapExplanation(eventName: "StartLogging", eventTime: "2025-03-02T00:55:00Z", userARN: admin,
                                sourceIPAddress: "203.0.113.7", logFile: scenario.plain, detail: nil,
                                meaning: "logging started"),
             ])
@@ -197,11 +197,11 @@ struct GapExplainerTests {
             let found = GapExplainer.explain(logFiles: [path], gapStart: Self.gapStart, gapEnd: Self.gapEnd,
                                              trailName: "management-events")
             #expect(found == [
-                GapExplanation(eventName: "UpdateTrail", eventTime: "2025-03-01T20:00:00Z", userArn: nil,
+                GapExplanation(eventName: "UpdateTrail", eventTime: "2025-03-01T20:00:00Z", userARN: nil,
                                sourceIPAddress: "203.0.113.7", logFile: path, detail: "EnableLogFileValidation false",
                                meaning: "log file validation disabled"),
                 GapExplanation(eventName: "DeleteTrail", eventTime: "2025-03-01T20:03:00Z",
-                               userArn: "arn:aws:sts::111122223333:assumed-role/Admin/alice", sourceIPAddress: nil,
+                               userARN: "arn:aws:sts::111122223333:assumed-role/Admin/alice", sourceIPAddress: nil,
                                logFile: path, detail: nil, meaning: "trail deleted"),
             ])
         }
@@ -216,7 +216,7 @@ struct GapExplainerTests {
 
     @Test("explanations encode as JSON with the field names the report uses")
     func encodes() throws {
-        let explanation = GapExplanation(eventName: "StopLogging", eventTime: "2025-03-01T19:42:07Z", userArn: Self.mallory,
+        let explanation = GapExplanation(eventName: "StopLogging", eventTime: "2025-03-01T19:42:07Z", userARN: Self.mallory,
                                          sourceIPAddress: nil, logFile: "a.json.gz", detail: nil, meaning: "logging stopped")
         let object = try TestSupport.jsonObject([UInt8](try JSONEncoder().encode(explanation)))
         #expect(Set(object.keys) == ["eventName", "eventTime", "userArn", "logFile", "meaning"])

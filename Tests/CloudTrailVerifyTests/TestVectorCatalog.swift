@@ -71,10 +71,12 @@ enum TestVectorCatalog {
 /// `expected.json`, as `docs/test-vectors.md` describes it.
 struct ExpectedVector: Decodable, Sendable {
     struct Entry: Decodable, Sendable, Hashable {
-        var s3Uri: String
+        var s3URI: String
         var status: String
         var reason: String?
         var note: String?
+
+        enum CodingKeys: String, CodingKey { case s3URI = "s3Uri", status, reason, note }
     }
 
     struct Gap: Decodable, Sendable, Hashable {
@@ -120,25 +122,25 @@ struct ExpectedVector: Decodable, Sendable {
 
 extension ExpectedVector.Entry {
     /// One comparable line per entry, so a mismatch reads as a diff.
-    var line: String { [s3Uri, status, reason ?? "-", note ?? "-"].joined(separator: " | ") }
+    var line: String { [s3URI, status, reason ?? "-", note ?? "-"].joined(separator: " | ") }
 }
 
 extension ValidationReport {
     var digestLines: [String] {
-        digests.map { [$0.s3Uri, $0.status.rawValue, $0.reason?.rawValue ?? "-", "-"].joined(separator: " | ") }.sorted()
+        digests.map { [$0.s3URI, $0.status.rawValue, $0.reason?.rawValue ?? "-", "-"].joined(separator: " | ") }.sorted()
     }
     var logFileLines: [String] {
-        logFiles.map { [$0.s3Uri, $0.status.rawValue, $0.reason?.rawValue ?? "-", $0.note?.rawValue ?? "-"].joined(separator: " | ") }.sorted()
+        logFiles.map { [$0.s3URI, $0.status.rawValue, $0.reason?.rawValue ?? "-", $0.note?.rawValue ?? "-"].joined(separator: " | ") }.sorted()
     }
     var gapLines: [String] { gaps.map { "\($0.start) → \($0.end)" }.sorted() }
     var objectLines: [String] {
-        objects.map { [$0.s3Uri, $0.status.rawValue, $0.reason.rawValue, "-"].joined(separator: " | ") }.sorted()
+        objects.map { [$0.s3URI, $0.status.rawValue, $0.reason.rawValue, "-"].joined(separator: " | ") }.sorted()
     }
     /// Each gap with who did what to cause it, as far as the logs tell.
     var explanationLines: [String] {
         gaps.map { gap in
             explanationLine(gap.start, gap.end, (gap.explanations ?? []).map {
-                ($0.eventName, $0.eventTime, $0.userArn, $0.sourceIPAddress)
+                ($0.eventName, $0.eventTime, $0.userARN, $0.sourceIPAddress)
             })
         }.sorted()
     }

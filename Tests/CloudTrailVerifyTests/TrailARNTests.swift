@@ -27,7 +27,7 @@ struct TrailARNTests {
         #expect(arn.description == text)
     }
 
-    @Test("rejects other shapes with invalidArgument, naming --trail-arn and what was found", arguments: [
+    @Test("rejects other shapes with invalidArgument, naming the trailARN option and what was found", arguments: [
         "", "management-events", "arn:aws:s3:::bucket", "arn:aws:cloudtrail:us-east-1:111122223333",
         "arn:aws:cloudtrail:us-east-1:111122223333:trail/", "arn:aws:cloudtrail:us-east-1:111122223333:management-events",
         "arn::cloudtrail:us-east-1:111122223333:trail/t", "arn:aws:CloudTrail:us-east-1:111122223333:trail/t",
@@ -42,7 +42,7 @@ struct TrailARNTests {
             Issue.record("accepted \(arn)")
         } catch {
             #expect(error.code == .invalidArgument)
-            #expect(error.path == "--trail-arn")
+            #expect(error.option == .trailARN && error.path == nil)
             #expect(error.found == text)
             #expect(error.expected?.contains("trail/<name>") == true)
         }

@@ -10,8 +10,8 @@ struct ValidationHTMLWriterTests {
     static let prefix = "s3://bucket/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2025/03/01/111122223333_CloudTrail-Digest_us-east-1_management-events_us-east-1_"
 
     static func chain(start: String = "2025-03-01T00:09:41Z", end: String = "2025-03-01T05:09:41Z") -> Report.Chain {
-        Report.Chain(id: chainID, trailName: "management-events", trailArn: "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events",
-                     accountId: "111122223333", organizationId: nil, region: "us-east-1", homeRegion: "us-east-1", s3Prefix: nil,
+        Report.Chain(id: chainID, trailName: "management-events", trailARN: "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events",
+                     accountID: "111122223333", organizationID: nil, region: "us-east-1", homeRegion: "us-east-1", s3Prefix: nil,
                      bucket: "bucket", backfill: false, digestFilesOnDisk: 5, requestedStart: start, requestedEnd: end,
                      foundStart: nil, foundEnd: nil)
     }
@@ -19,7 +19,7 @@ struct ValidationHTMLWriterTests {
     static func digest(_ hour: Int, _ status: VerdictStatus = .valid, reason: DigestReason? = nil, inferred: Bool? = nil,
                        uri: String? = nil) -> Report.DigestEntry {
         let end = String(format: "2025-03-01T%02d:09:41Z", hour)
-        return Report.DigestEntry(s3Uri: uri ?? prefix + String(format: "20250301T%02d0941Z.json.gz", hour), status: status, reason: reason,
+        return Report.DigestEntry(s3URI: uri ?? prefix + String(format: "20250301T%02d0941Z.json.gz", hour), status: status, reason: reason,
                                   message: reason.map { "because \($0.rawValue)" }, chain: chainID,
                                   digestStartTime: inferred == true ? nil : String(format: "2025-03-01T%02d:09:41Z", hour - 1),
                                   digestEndTime: end, publicKeyFingerprint: nil, signatureSource: nil, logFileCount: 1,
@@ -27,7 +27,7 @@ struct ValidationHTMLWriterTests {
     }
 
     static func log(_ name: String, _ status: VerdictStatus = .valid, reason: LogFileReason? = nil, digest: String? = nil) -> Report.LogFileEntry {
-        Report.LogFileEntry(s3Uri: "s3://bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/01/" + name, status: status, reason: reason,
+        Report.LogFileEntry(s3URI: "s3://bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/01/" + name, status: status, reason: reason,
                             note: nil, message: reason.map { "because \($0.rawValue)" }, chain: chainID, digest: digest,
                             oldestEventTime: nil, newestEventTime: nil)
     }
@@ -39,13 +39,13 @@ struct ValidationHTMLWriterTests {
     }
 
     static let inputs = Report.Inputs(root: "bucket", bucket: "bucket", s3Prefix: nil, bucketRoots: [:], publicKeyFiles: ["keys/us-east-1.json"],
-                                      startTime: nil, endTime: nil, trailArn: nil, accountId: nil, regions: [],
+                                      startTime: nil, endTime: nil, trailARN: nil, accountID: nil, regions: [],
                                       publicKeys: [.init(file: "keys/us-east-1.json", region: "us-east-1", fingerprint: "5fb04c4ec40d26ebd5d669498eef2b08",
                                                          validityStart: "2025-01-01T00:00:00Z", validityEnd: "2025-07-01T00:00:00Z", bits: 2048)])
 
     static func summary(exitCode: Int = 0, warnings: Int = 0) -> Report.Summary {
         Report.Summary(digests: .init(), logFiles: .init(), gaps: 0, notes: 0, warnings: warnings,
-                       result: exitCode == 0 ? "valid" : "invalid", exitCode: exitCode)
+                       result: exitCode == 0 ? .valid : .invalid, exitCode: exitCode)
     }
 
     static func render(_ events: [ValidationEvent], summary: Report.Summary = summary(), inputs: Report.Inputs = inputs,
@@ -78,7 +78,7 @@ struct ValidationHTMLWriterTests {
         #expect(page.contains("5fb04c4ec40d26ebd5d669498eef2b08"))
         #expect(page.contains("2025-01-01T00:00:00Z") && page.contains("2025-07-01T00:00:00Z"))
         #expect(page.contains("2025-06-15T15:06:40Z"))
-        #expect(page.contains("cloudtrail-verify \(CloudTrailVerifyVersion.current)"))
+        #expect(page.contains("cloudtrail-verify \(BucketValidator.version)"))
     }
 
     @Test("the page needs nothing outside itself: no external script, style, font or image")
@@ -178,7 +178,7 @@ struct ValidationHTMLWriterTests {
         let bad = Self.digest(3, .invalid, reason: .signatureFailed)
         let page = try Self.render([
             .chainStarted(Self.chain()), .digest(bad),
-            .logFile(Self.log("a.json.gz", .unverified, reason: .digestInvalid, digest: bad.s3Uri)),
+            .logFile(Self.log("a.json.gz", .unverified, reason: .digestInvalid, digest: bad.s3URI)),
             .chainFinished(Self.chain()),
             .logFile(Self.log("b.json.gz", .unreferenced, reason: .deliveredDuringGap)),
         ], summary: Self.summary(exitCode: 1, warnings: 1))
@@ -189,7 +189,7 @@ struct ValidationHTMLWriterTests {
         #expect(page.contains(HTMLEscaping.escape(AuditorExplanations.digest("signature_failed").meaning)))
         #expect(page.contains(HTMLEscaping.escape(AuditorExplanations.digest("signature_failed").whatToDo)))
         #expect(page.contains(HTMLEscaping.escape(AuditorExplanations.logFile("digest_invalid").meaning)))
-        #expect(page.contains(bad.s3Uri))
+        #expect(page.contains(bad.s3URI))
         #expect(page.contains("because signature_failed"))
         #expect(page.contains("id=\"why-log-file-delivered_during_gap\""))
     }
@@ -226,7 +226,7 @@ struct ValidationHTMLWriterTests {
     @Test("valid files are counted, and only the first few listed")
     func validFilesCounted() throws {
         var events: [ValidationEvent] = [.chainStarted(Self.chain()), .digest(Self.digest(1))]
-        for index in 0..<5_000 { events.append(.logFile(Self.log("log\(index).json.gz", digest: Self.digest(1).s3Uri))) }
+        for index in 0..<5_000 { events.append(.logFile(Self.log("log\(index).json.gz", digest: Self.digest(1).s3URI))) }
         events.append(.chainFinished(Self.chain()))
         let page = try Self.render(events)
         #expect(page.contains("1 valid digest(s) and 5000 valid log file(s)"))
@@ -240,7 +240,7 @@ struct ValidationHTMLWriterTests {
         var events: [ValidationEvent] = [.chainStarted(Self.chain()), .digest(Self.digest(1))]
         let long = String(repeating: "k", count: 200)
         for index in 0..<12_000 {
-            events.append(.logFile(Self.log("\(long)\(index).json.gz", .invalid, reason: .hashMismatch, digest: Self.digest(1).s3Uri)))
+            events.append(.logFile(Self.log("\(long)\(index).json.gz", .invalid, reason: .hashMismatch, digest: Self.digest(1).s3URI)))
         }
         events.append(.chainFinished(Self.chain()))
         let page = try Self.render(events, summary: Self.summary(exitCode: 1))
@@ -253,7 +253,7 @@ struct ValidationHTMLWriterTests {
 
     @Test("an explained gap shows who did what, when, from where and in which log")
     func explainedGap() throws {
-        let explanation = GapExplanation(eventName: "UpdateTrail", eventTime: "2025-03-01T01:05:00Z", userArn: "arn:aws:iam::111122223333:user/mallory",
+        let explanation = GapExplanation(eventName: "UpdateTrail", eventTime: "2025-03-01T01:05:00Z", userARN: "arn:aws:iam::111122223333:user/mallory",
                                          sourceIPAddress: "203.0.113.7", logFile: "s3://bucket/AWSLogs/x.json.gz",
                                          detail: "EnableLogFileValidation false", meaning: "log file validation disabled")
         let page = try Self.render([.chainStarted(Self.chain()), .digest(Self.digest(4)), .gap(Self.gap(explained: true, explanations: [explanation])),
@@ -289,7 +289,7 @@ struct ValidationHTMLWriterTests {
         try writer.finish(inputs: result.inputs, summary: result.summary)
         let html = String(decoding: page, as: UTF8.self)
         for entry in (expected.digests + expected.logFiles) where entry.status != "valid" {
-            #expect(html.contains("<code class=\"uri\">\(HTMLEscaping.escape(entry.s3Uri))</code>"), "\(name): \(entry.s3Uri) not named")
+            #expect(html.contains("<code class=\"uri\">\(HTMLEscaping.escape(entry.s3URI))</code>"), "\(name): \(entry.s3URI) not named")
         }
         for gap in expected.gaps {
             #expect(html.contains("Gap from \(gap.start) to \(gap.end)"), "\(name): gap \(gap.start) not shown")

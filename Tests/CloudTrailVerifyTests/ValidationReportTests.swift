@@ -12,8 +12,8 @@ struct ValidationReportTests {
     static func logURI(_ n: Int) -> String { "s3://bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/01/l\(n).json.gz" }
 
     static func chain(backfill: Bool = false, found: Bool = true) -> Report.Chain {
-        Report.Chain(id: chainID + (backfill ? " (backfill)" : ""), trailName: "management-events", trailArn: arn,
-                     accountId: "111122223333", organizationId: nil, region: "us-east-1", homeRegion: "us-east-1",
+        Report.Chain(id: chainID + (backfill ? " (backfill)" : ""), trailName: "management-events", trailARN: arn,
+                     accountID: "111122223333", organizationID: nil, region: "us-east-1", homeRegion: "us-east-1",
                      s3Prefix: nil, bucket: "bucket", backfill: backfill, digestFilesOnDisk: 3,
                      requestedStart: "2025-03-01T00:00:00Z", requestedEnd: "2025-03-01T04:00:00Z",
                      foundStart: found ? "2025-03-01T01:00:00Z" : nil, foundEnd: found ? "2025-03-01T03:00:00Z" : nil)
@@ -21,7 +21,7 @@ struct ValidationReportTests {
 
     static func digest(_ n: Int, _ status: VerdictStatus, _ reason: DigestReason? = nil, _ message: String? = nil,
                        chain: String = chainID) -> Report.DigestEntry {
-        Report.DigestEntry(s3Uri: digestURI(n), status: status, reason: reason, message: message, chain: chain,
+        Report.DigestEntry(s3URI: digestURI(n), status: status, reason: reason, message: message, chain: chain,
                            digestStartTime: "2025-03-01T0\(n - 1):00:00Z", digestEndTime: "2025-03-01T0\(n):00:00Z",
                            publicKeyFingerprint: "5fb04c4ec40d26ebd5d669498eef2b08",
                            signatureSource: status == .valid ? .sidecar : nil, logFileCount: 1)
@@ -29,15 +29,15 @@ struct ValidationReportTests {
 
     static func log(_ n: Int, digest: Int, _ status: VerdictStatus, _ reason: LogFileReason? = nil, note: LogFileNote? = nil,
                     _ message: String? = nil, chain: String = chainID) -> Report.LogFileEntry {
-        Report.LogFileEntry(s3Uri: logURI(n), status: status, reason: reason, note: note, message: message, chain: chain,
+        Report.LogFileEntry(s3URI: logURI(n), status: status, reason: reason, note: note, message: message, chain: chain,
                             digest: digestURI(digest), oldestEventTime: "2025-03-01T00:10:00Z", newestEventTime: "2025-03-01T00:20:00Z")
     }
 
     static func report(chains: [Report.Chain], digests: [Report.DigestEntry], logFiles: [Report.LogFileEntry],
                        gaps: [Report.Gap] = []) -> Report {
         Report(inputs: Report.Inputs(root: "/data/bucket", bucket: "bucket", s3Prefix: nil, bucketRoots: ["bucket": "/data/bucket"],
-                                     publicKeyFiles: ["/keys/us-east-1.json"], startTime: nil, endTime: nil, trailArn: nil,
-                                     accountId: nil, regions: []),
+                                     publicKeyFiles: ["/keys/us-east-1.json"], startTime: nil, endTime: nil, trailARN: nil,
+                                     accountID: nil, regions: []),
                chains: chains, digests: digests, logFiles: logFiles, gaps: gaps,
                summary: summarize(digests: digests, logFiles: logFiles, gaps: gaps))
     }
@@ -49,7 +49,7 @@ struct ValidationReportTests {
         logFiles.forEach { logCounts.add($0.status) }
         let allValid = digestCounts.total == digestCounts.valid && logCounts.total == logCounts.valid
         return Report.Summary(digests: digestCounts, logFiles: logCounts, gaps: gaps.count,
-                              notes: logFiles.count { $0.note != nil }, warnings: 0, result: allValid ? "valid" : "invalid",
+                              notes: logFiles.count { $0.note != nil }, warnings: 0, result: allValid ? .valid : .invalid,
                               exitCode: allValid ? 0 : 1)
     }
 
@@ -219,15 +219,37 @@ struct ValidationReportTests {
         #expect(!text.contains("\\/"))
     }
 
+    @Test("JSON starts with tool, version and schemaVersion, in the documented key order")
+    func jsonHeaderAndKeyOrder() throws {
+        let text = String(decoding: try Self.mixed.jsonData(), as: UTF8.self)
+        #expect(text.hasPrefix("{\n  \"tool\" : \"cloudtrail-verify\",\n  \"version\" : \"\(BucketValidator.version)\",\n  \"schemaVersion\" : \(ValidationReport.currentSchemaVersion),\n"))
+        let order = ["tool", "version", "schemaVersion", "digests", "logFiles", "objects", "gaps", "chains", "coverage",
+                     "notices", "inputs", "summary"]
+        let positions = order.map { key in text.range(of: "\n  \"\(key)\" : ")?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil }, "every top-level key present")
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+    }
+
+    @Test("Swift names (s3URI, trailARN, accountID, userARN) keep the documented JSON spellings")
+    func jsonKeySpellings() throws {
+        let text = String(decoding: try Self.mixed.jsonData(), as: UTF8.self)
+        #expect(text.contains("\"s3Uri\"") && text.contains("\"trailArn\"") && text.contains("\"accountId\""))
+        #expect(!text.contains("\"s3URI\""))
+        #expect(!text.contains("\"trailARN\"") && !text.contains("\"accountID\"") && !text.contains("\"userARN\""))
+        let decoded = try JSONDecoder().decode(Report.self, from: Data(text.utf8))
+        #expect(decoded.schemaVersion == ValidationReport.currentSchemaVersion)
+        #expect(decoded.version == BucketValidator.version)
+    }
+
     @Test("a clean run's summary is valid with exit code 0; a tampered one is invalid with exit code 1")
     func summaryResult() async throws {
         let clean = try await Self.run("clean-multi-day")
-        #expect(clean.summary.result == "valid")
+        #expect(clean.summary.result == .valid)
         #expect(clean.summary.exitCode == 0)
         #expect(clean.isValid)
         #expect(clean.summary.digests.total == 30)
         let tampered = try await Self.run("tampered-log")
-        #expect(tampered.summary.result == "invalid")
+        #expect(tampered.summary.result == .invalid)
         #expect(tampered.summary.exitCode == 1)
         #expect(tampered.summary.logFiles.invalid == 1)
         #expect(Self.mixed.isValid == false)

@@ -58,7 +58,7 @@ struct VectorTests {
         let report = try await BucketValidator(options: TestVectorCatalog.options("clean-multi-day", vector)).run()
         let ends = report.digests.compactMap(\.digestEndTime)
         #expect(ends == ends.sorted(by: >))
-        let digestOrder = report.digests.map(\.s3Uri)
+        let digestOrder = report.digests.map(\.s3URI)
         let logDigestOrder = report.logFiles.compactMap(\.digest)
         var seen: [String] = []
         for digest in logDigestOrder where seen.last != digest { seen.append(digest) }

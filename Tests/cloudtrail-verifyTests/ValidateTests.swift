@@ -80,13 +80,13 @@ struct ValidateTests {
         let result = try Binary.run(["validate", "bucket"] + expected.arguments + ["--format", "json"], in: folder)
         #expect(result.status == Int32(expected.exitCode), "\(name): \(result.standardError)")
         let report = try JSONDecoder().decode(ValidationReport.self, from: Data(result.standardOutput.utf8))
-        let ours = report.digests.map { "\($0.s3Uri) \($0.status.rawValue) \($0.reason?.rawValue ?? "-")" }.sorted()
+        let ours = report.digests.map { "\($0.s3URI) \($0.status.rawValue) \($0.reason?.rawValue ?? "-")" }.sorted()
         let theirs = expected.digests.map { "\($0.s3Uri) \($0.status) \($0.reason ?? "-")" }.sorted()
         #expect(ours == theirs)
-        let oursLogs = report.logFiles.map { "\($0.s3Uri) \($0.status.rawValue) \($0.reason?.rawValue ?? "-")" }.sorted()
+        let oursLogs = report.logFiles.map { "\($0.s3URI) \($0.status.rawValue) \($0.reason?.rawValue ?? "-")" }.sorted()
         let theirsLogs = expected.logFiles.map { "\($0.s3Uri) \($0.status) \($0.reason ?? "-")" }.sorted()
         #expect(oursLogs == theirsLogs)
-        let oursObjects = report.objects.map { "\($0.s3Uri) \($0.status.rawValue) \($0.reason.rawValue)" }.sorted()
+        let oursObjects = report.objects.map { "\($0.s3URI) \($0.status.rawValue) \($0.reason.rawValue)" }.sorted()
         let theirsObjects = (expected.objects ?? []).map { "\($0.s3Uri) \($0.status) \($0.reason ?? "-")" }.sorted()
         #expect(oursObjects == theirsObjects)
     }
@@ -151,6 +151,11 @@ struct ValidateTests {
         (["validate", "bucket", "--public-keys", "keys", "--trail-arn", "arn:aws:s3:::bucket"], "--trail-arn"),
         (["validate", "bucket", "--public-keys", "keys", "--region", "eu-west-3"], "bucket"),
         (["validate", "bucket", "--public-keys", "keys", "--bucket-root", "nonsense"], "--bucket-root"),
+        // The library names the option; the command names the flag and adds the one to use.
+        (["validate", "bucket", "--public-keys", "keys", "--incremental"],
+         "--incremental: an incremental run needs a checkpoint file (--checkpoint FILE)"),
+        (["validate", "bucket", "--public-keys", "keys", "--account-id", "999999999999"],
+         "no digest chain matches the prefix, trail, account and region filters (--s3-prefix, --trail-arn, --trail, --account-id, --region)"),
         (["validate", "bucket", "--public-keys", "keys", "--format", "xml"], "format"),
     ])
     func badInvocation(arguments: [String], mentions: String) throws {
@@ -217,7 +222,18 @@ struct ValidateTests {
         #expect(help.standardOutput.contains("Exit status: 0"))
         let version = try Binary.run(["--version"])
         #expect(version.status == 0)
-        #expect(version.standardOutput.contains(CloudTrailVerifyVersion.current))
+        #expect(version.standardOutput == BucketValidator.version + "\n")
+    }
+
+    @Test("every option a library error can name maps to a flag validate accepts")
+    func optionFlags() throws {
+        let help = try Binary.run(["validate", "--help"]).standardOutput
+        for option in CloudTrailVerifyError.Option.allCases where option != .root && option != .filters {
+            #expect(option.flag.hasPrefix("--") && help.contains(option.flag), "\(option) → \(option.flag)")
+        }
+        let error = CloudTrailVerifyError(.invalidArgument, "start time is after end time", found: "x", option: .startTime)
+        #expect(error.description == "startTime: start time is after end time (found x)")
+        #expect(error.commandLineDescription == "--start-time: start time is after end time (found x)")
     }
 
     @Test("the completion scripts complete folders for ROOT and files for keys and --output", arguments: ["bash", "zsh", "fish"])

@@ -64,7 +64,7 @@ struct LogFolderAccountant {
         guard BucketRoots.isContained(path, in: folder.root) else {
             coverage.invalid += 1
             emitObject(ValidationReport.ObjectEntry(
-                s3Uri: S3Location(bucket: folder.bucket, key: key).uri, status: .invalid, reason: .unexpectedType,
+                s3URI: S3Location(bucket: folder.bucket, key: key).uri, status: .invalid, reason: .unexpectedType,
                 message: "unsafe path, not opened: the log folder is a symbolic link leading outside the bucket copy",
                 scope: key))
             return coverage
@@ -80,7 +80,7 @@ struct LogFolderAccountant {
         DirectoryWalker.walk(path, unreadable: { problem in
             coverage.invalid += 1
             emitObject(ValidationReport.ObjectEntry(
-                s3Uri: "s3://\(folder.bucket)/" + ObjectKey(bytes: prefix + problem.relative.bytes).display, status: .unverified,
+                s3URI: "s3://\(folder.bucket)/" + ObjectKey(bytes: prefix + problem.relative.bytes).display, status: .unverified,
                 reason: .unreadableFolder,
                 message: "folder cannot be read (\(problem.message)): the log files in it cannot be accounted for", scope: key))
         }) { entry in
@@ -95,7 +95,7 @@ struct LogFolderAccountant {
                     if reason == .deliveredDuringGap { coverage.deliveredDuringGap += 1 } else { coverage.notInAnyDigest += 1 }
                 }
                 emitLog(ValidationReport.LogFileEntry(
-                    s3Uri: uri, status: reason.status, reason: reason, note: nil, message: message, chain: key, digest: nil,
+                    s3URI: uri, status: reason.status, reason: reason, note: nil, message: message, chain: key, digest: nil,
                     oldestEventTime: nil, newestEventTime: nil))
             }
             switch entry.kind {

@@ -22,7 +22,7 @@ extension BucketValidator {
             // Never move a checkpoint backwards: an incremental run's newest digest is at least as new.
             if let old = checkpoint.chains[chainID], old.digestEndTime > end { continue }
             checkpoint.chains[chainID] = ValidationCheckpoint.Entry(
-                digestS3Uri: entry.s3Uri, digestEndTime: end, digestSHA256: sha256, signatureSHA256: nil, recordedAt: now)
+                digestS3Uri: entry.s3URI, digestEndTime: end, digestSHA256: sha256, signatureSHA256: nil, recordedAt: now)
         }
         try checkpoint.write(to: path)
         sink(.notice("checkpoint written to \(path): the newest valid digest of \(written) chain(s)"))

@@ -5,32 +5,27 @@ import Glibc
 import Darwin
 #endif
 
-extension CloudTrailVerifyError.Code {
-    /// A checkpoint file exists but cannot be parsed, or holds values no run could have written.
-    public static let malformedCheckpoint = CloudTrailVerifyError.Code("malformedCheckpoint")
-}
-
 /// The last digest each chain was validated up to, kept between runs.
 ///
 /// The AWS CLI validates a time range and forgets it; with a checkpoint a later run
 /// can check that the chain still reaches the digest a previous run accepted, byte
 /// for byte, so history rewritten between runs is found. The file is JSON, written
 /// atomically (see ``write(to:)``) so a crash never leaves a half-written checkpoint.
-public struct ValidationCheckpoint: Sendable, Codable, Equatable {
+struct ValidationCheckpoint: Sendable, Codable, Equatable {
     /// What a run recorded about the newest digest it accepted in one chain.
-    public struct Entry: Sendable, Codable, Equatable {
+    struct Entry: Sendable, Codable, Equatable {
         /// `s3://bucket/key` of the digest.
-        public var digestS3Uri: String
+        var digestS3Uri: String
         /// The digest's `digestEndTime`, ISO-8601 in UTC.
-        public var digestEndTime: String
+        var digestEndTime: String
         /// Hex SHA-256 of the digest's uncompressed JSON (what the chain hashes; gzip framing may differ between copies).
-        public var digestSHA256: String
+        var digestSHA256: String
         /// Hex SHA-256 of the digest's signature, when it had one.
-        public var signatureSHA256: String?
+        var signatureSHA256: String?
         /// When the run recorded this entry, ISO-8601 in UTC.
-        public var recordedAt: String
+        var recordedAt: String
 
-        public init(digestS3Uri: String, digestEndTime: String, digestSHA256: String,
+        init(digestS3Uri: String, digestEndTime: String, digestSHA256: String,
                     signatureSHA256: String?, recordedAt: String) {
             self.digestS3Uri = digestS3Uri
             self.digestEndTime = digestEndTime
@@ -41,16 +36,16 @@ public struct ValidationCheckpoint: Sendable, Codable, Equatable {
     }
 
     /// The format this code writes and the only one it reads.
-    public static let currentVersion = 1
+    static let currentVersion = 1
     /// Checkpoint files larger than this are refused before parsing.
-    public static let maximumFileSize = 64 * 1024 * 1024
+    static let maximumFileSize = 64 * 1024 * 1024
 
     /// The file format's version: ``currentVersion``.
-    public var version: Int
+    var version: Int
     /// Chain id → the newest digest accepted in that chain.
-    public var chains: [String: Entry]
+    var chains: [String: Entry]
 
-    public init(version: Int = ValidationCheckpoint.currentVersion, chains: [String: Entry] = [:]) {
+    init(version: Int = ValidationCheckpoint.currentVersion, chains: [String: Entry] = [:]) {
         self.version = version
         self.chains = chains
     }
@@ -62,7 +57,7 @@ public struct ValidationCheckpoint: Sendable, Codable, Equatable {
     /// A file that exists but is unreadable or malformed is an error, never `nil`:
     /// silently starting over would discard exactly what the checkpoint protects.
     /// Leftover temporary files from an interrupted ``write(to:)`` are never read.
-    public static func load(path: String) throws(CloudTrailVerifyError) -> ValidationCheckpoint? {
+    static func load(path: String) throws(CloudTrailVerifyError) -> ValidationCheckpoint? {
         var info = stat()
         if lstat(path, &info) != 0 {
             let reason = errno
@@ -178,7 +173,7 @@ public struct ValidationCheckpoint: Sendable, Codable, Equatable {
     /// rename survives a power cut. At every moment `path` holds either the old checkpoint
     /// or the new one, never a mix; on failure the old one is untouched and the temporary
     /// file removed. A crash can leave a temporary file behind; it is never read.
-    public func write(to path: String) throws(CloudTrailVerifyError) {
+    func write(to path: String) throws(CloudTrailVerifyError) {
         try write(to: path, failingAt: nil)
     }
 

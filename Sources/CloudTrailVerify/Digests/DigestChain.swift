@@ -302,7 +302,7 @@ struct DigestChain {
             }
 
             var step = Step(digest: ValidationReport.DigestEntry(
-                s3Uri: uri, status: judgement.status, reason: judgement.reason, message: judgement.message,
+                s3URI: uri, status: judgement.status, reason: judgement.reason, message: judgement.message,
                 chain: chainID,
                 digestStartTime: digest.map { CloudTrailTime.display($0.digestStartTime) },
                 digestEndTime: digest.map { CloudTrailTime.display($0.digestEndTime) },
@@ -337,7 +337,7 @@ struct DigestChain {
                     step.logChecks = digest.logFiles.filter(isShared).map { LogCheck(entry: $0, digestURI: uri) }
                     step.unverifiedLogs = digest.logFiles.filter { !isShared($0) }.map {
                         ValidationReport.LogFileEntry(
-                            s3Uri: $0.location.uri, status: reason.status, reason: reason, note: nil,
+                            s3URI: $0.location.uri, status: reason.status, reason: reason, note: nil,
                             message: "listed only by digest \(uri), which is \(judgement.status.rawValue)",
                             chain: chainID, digest: uri,
                             oldestEventTime: $0.oldestEventTime, newestEventTime: $0.newestEventTime)
@@ -426,7 +426,7 @@ struct DigestChain {
             let end = missingEnd.addingTimeInterval(-3600 * Double(step))
             let key = parsed.replacingTimestamp(with: end)
             return ValidationReport.DigestEntry(
-                s3Uri: S3Location(bucket: missing.location.bucket, key: key).uri, status: .missing, reason: .notFound,
+                s3URI: S3Location(bucket: missing.location.bucket, key: key).uri, status: .missing, reason: .notFound,
                 message: "not found: inferred from the hourly cadence between \(missing.location.uri) (\(status.rawValue)) and \(older!.location.uri); a digest ending about \(CloudTrailTime.display(end)) should exist",
                 chain: identity.id, digestStartTime: nil, digestEndTime: CloudTrailTime.display(end),
                 publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil, inferred: true)
@@ -488,7 +488,7 @@ struct DigestChain {
         let location = S3Location(bucket: bucket, key: file.key)
         let uri = location.uri
         var entry = ValidationReport.DigestEntry(
-            s3Uri: uri, status: .invalid, reason: .offChain, message: nil, chain: identity.id,
+            s3URI: uri, status: .invalid, reason: .offChain, message: nil, chain: identity.id,
             digestStartTime: nil, digestEndTime: nil, publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil)
         let digest: DigestFile
         switch roots.path(for: location) {
@@ -531,7 +531,7 @@ struct DigestChain {
         step.listedLogs = digest.logFiles.map(\.location)
         step.unverifiedLogs = digest.logFiles.map {
             ValidationReport.LogFileEntry(
-                s3Uri: $0.location.uri, status: .unverified, reason: .digestInvalid, note: nil,
+                s3URI: $0.location.uri, status: .unverified, reason: .digestInvalid, note: nil,
                 message: "listed only by digest \(uri), which is off the chain", chain: identity.id, digest: uri,
                 oldestEventTime: $0.oldestEventTime, newestEventTime: $0.newestEventTime)
         }

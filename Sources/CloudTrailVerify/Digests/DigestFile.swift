@@ -4,70 +4,70 @@ import Foundation
 ///
 /// Hashes are always over ``rawJSON``, the uncompressed bytes exactly as stored:
 /// re-serializing the JSON would change them (real digests escape `/` as `\/`).
-public struct DigestFile: Sendable {
+struct DigestFile: Sendable {
     /// One log file listed by the digest.
-    public struct LogFileEntry: Sendable, Hashable {
-        public var location: S3Location
+    struct LogFileEntry: Sendable, Hashable {
+        var location: S3Location
         /// `hashValue`: hex SHA-256 of the log's uncompressed bytes.
-        public var expectedSHA256: String
-        public var hashAlgorithm: String?
-        public var oldestEventTime: String?
-        public var newestEventTime: String?
+        var expectedSHA256: String
+        var hashAlgorithm: String?
+        var oldestEventTime: String?
+        var newestEventTime: String?
     }
 
     /// Why a file is not a usable digest.
-    public struct FormatProblem: Error, Sendable, Hashable {
-        public var message: String
+    struct FormatProblem: Error, Sendable, Hashable {
+        var message: String
     }
 
     /// The uncompressed JSON.
-    public var rawJSON: [UInt8]
+    var rawJSON: [UInt8]
     /// Hex SHA-256 of ``rawJSON``.
-    public var sha256: String
+    var sha256: String
 
-    public var awsAccountId: String?
+    var awsAccountId: String?
     /// As written: the string to sign uses this text, not a re-formatted date.
-    public var digestStartTimeText: String
-    public var digestEndTimeText: String
-    public var digestStartTime: Date
-    public var digestEndTime: Date
-    public var digestS3Bucket: String
-    public var digestS3Object: String
-    public var publicKeyFingerprint: String
-    public var signatureAlgorithm: String?
-    public var previousDigestS3Bucket: String?
-    public var previousDigestS3Object: String?
-    public var previousDigestHashValue: String?
-    public var previousDigestHashAlgorithm: String?
+    var digestStartTimeText: String
+    var digestEndTimeText: String
+    var digestStartTime: Date
+    var digestEndTime: Date
+    var digestS3Bucket: String
+    var digestS3Object: String
+    var publicKeyFingerprint: String
+    var signatureAlgorithm: String?
+    var previousDigestS3Bucket: String?
+    var previousDigestS3Object: String?
+    var previousDigestHashValue: String?
+    var previousDigestHashAlgorithm: String?
     /// `nil` when the JSON holds `null` (the start of a chain).
-    public var previousDigestSignature: String?
-    public var newestEventTime: String?
-    public var oldestEventTime: String?
-    public var logFiles: [LogFileEntry]
+    var previousDigestSignature: String?
+    var newestEventTime: String?
+    var oldestEventTime: String?
+    var logFiles: [LogFileEntry]
 
     /// Uncompressed digests larger than this are refused as malformed; real ones are kilobytes to a few megabytes.
     ///
     /// With ``StrictJSON/maximumValueCount`` this bounds the memory one digest costs whatever its
     /// shape: the inflated bytes, plus a tree of at most that many values over at most these bytes of
     /// text, stays well under 200 MB (see docs/security.md, "Limits").
-    public static let maximumUncompressedSize = 32 * 1024 * 1024
+    static let maximumUncompressedSize = 32 * 1024 * 1024
     /// Compressed digest files larger than this are refused unread.
-    public static let maximumFileSize = 16 * 1024 * 1024
+    static let maximumFileSize = 16 * 1024 * 1024
 
     /// The previous digest's location, when the digest links to one.
-    public var previousLocation: S3Location? {
+    var previousLocation: S3Location? {
         guard let bucket = previousDigestS3Bucket, let object = previousDigestS3Object else { return nil }
         return S3Location(bucket: bucket, key: object)
     }
 
     /// The string CloudTrail signs: end time, `bucket/object`, hex SHA-256 of the
     /// uncompressed digest, and the previous signature or `null`, joined by `\n`.
-    public var stringToSign: [UInt8] {
+    var stringToSign: [UInt8] {
         Array("\(digestEndTimeText)\n\(digestS3Bucket)/\(digestS3Object)\n\(sha256)\n\(previousDigestSignature ?? "null")".utf8)
     }
 
     /// Gunzips and parses a digest file's bytes.
-    public init(compressed: [UInt8]) throws(FormatProblem) {
+    init(compressed: [UInt8]) throws(FormatProblem) {
         let inflated: GzipInflater.Inflated
         do {
             inflated = try GzipInflater.inflate(compressed, limit: Self.maximumUncompressedSize)
@@ -84,7 +84,7 @@ public struct DigestFile: Sendable {
     }
 
     /// Parses a digest's uncompressed JSON.
-    public init(json: [UInt8]) throws(FormatProblem) {
+    init(json: [UInt8]) throws(FormatProblem) {
         guard String(validating: json, as: UTF8.self) != nil else {
             throw FormatProblem(message: "not UTF-8 text")
         }

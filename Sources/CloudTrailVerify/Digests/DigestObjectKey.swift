@@ -4,31 +4,31 @@ import Foundation
 ///
 /// `[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/`
 /// `ACCOUNT_CloudTrail-Digest_REGION_TRAIL_HOMEREGION_YYYYMMDDTHHMMSSZ[_backfill].json.gz`
-public struct DigestObjectKey: Hashable, Sendable {
+struct DigestObjectKey: Hashable, Sendable {
     /// The full object key.
-    public var key: String
+    var key: String
     /// The key prefix before `AWSLogs/`, without a trailing slash; `nil` when there is none.
-    public var prefix: String?
+    var prefix: String?
     /// `o-…` for an organization trail.
-    public var organizationID: String?
-    public var accountID: String
+    var organizationID: String?
+    var accountID: String
     /// The region that delivered the digest.
-    public var region: String
-    public var trailName: String
+    var region: String
+    var trailName: String
     /// The trail's home region.
-    public var homeRegion: String
+    var homeRegion: String
     /// The end time written into the key (`YYYYMMDDTHHMMSSZ`).
-    public var timestamp: Date
+    var timestamp: Date
     /// The 16 characters of the timestamp as written, for ordering like the AWS CLI does.
-    public var timestampText: String
+    var timestampText: String
     /// A `_backfill.json.gz` digest.
-    public var isBackfill: Bool
+    var isBackfill: Bool
 
     /// ``timestampText`` as the number `YYYYMMDDHHMMSS`: orders like the text, in eight bytes.
-    public var timestampCode: UInt64 { Self.code(timestampText) }
+    var timestampCode: UInt64 { Self.code(timestampText) }
 
     /// This key with another end time: the date folders and the file name's timestamp change.
-    public func replacingTimestamp(with date: Date) -> String {
+    func replacingTimestamp(with date: Date) -> String {
         let compact = CloudTrailTime.compact(date)
         let days = [String(compact.prefix(4)), String(compact.dropFirst(4).prefix(2)), String(compact.dropFirst(6).prefix(2))]
         let file = "\(accountID)_CloudTrail-Digest_\(region)_\(trailName)_\(homeRegion)_\(compact)\(isBackfill ? "_backfill" : "").json.gz"
@@ -56,7 +56,7 @@ public struct DigestObjectKey: Hashable, Sendable {
     ///
     /// Trail names may contain `_`, `.` and `-`, so the name is what lies between the
     /// fixed-shape parts at both ends, never a greedy match from one side.
-    public init?(_ key: String) {
+    init?(_ key: String) {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         // The last `AWSLogs` component that is followed by a digest layout.
         guard let anchor = parts.indices.reversed().first(where: { index in

@@ -3,31 +3,31 @@ import Synchronization
 
 /// Checks log files against the hashes their digests list: gunzip while hashing,
 /// in constant memory, several files at once.
-public struct LogFileVerifier: Sendable {
+struct LogFileVerifier: Sendable {
     /// The verdict for one log file.
-    public struct Verdict: Sendable, Hashable {
-        public var status: VerdictStatus
-        public var reason: LogFileReason?
-        public var note: LogFileNote?
-        public var message: String?
+    struct Verdict: Sendable, Hashable {
+        var status: VerdictStatus
+        var reason: LogFileReason?
+        var note: LogFileNote?
+        var message: String?
     }
 
     let roots: BucketRoots
     /// How many files are read at once.
     let concurrency: Int
 
-    public init(roots: BucketRoots, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    init(roots: BucketRoots, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.roots = roots
         self.concurrency = max(1, concurrency)
     }
 
     /// Judges one log file on its own.
-    public func verify(location: S3Location, expectedSHA256 hex: String) -> Verdict {
+    func verify(location: S3Location, expectedSHA256 hex: String) -> Verdict {
         Self.verify(location: location, expected: hex.lowercased(), roots: roots, hasher: LogFileHasher())
     }
 
     /// Judges many log files, `concurrency` at a time; results come back in input order.
-    public func verify(_ checks: [(location: S3Location, expectedSHA256: String)]) async -> [Verdict] {
+    func verify(_ checks: [(location: S3Location, expectedSHA256: String)]) async -> [Verdict] {
         if checks.isEmpty { return [] }
         let queue = WorkQueue()
         let roots = self.roots

@@ -1,36 +1,30 @@
 import Foundation
 
-extension CloudTrailVerifyError.Code {
-    /// A trail file (what `aws cloudtrail describe-trails`, `get-trail` or
-    /// `get-trail-status` printed) cannot be parsed or contradicts itself.
-    public static let malformedTrailFile = CloudTrailVerifyError.Code("malformedTrailFile")
-}
-
 /// A trail's configuration, as `aws cloudtrail describe-trails` or `get-trail` prints it.
 ///
 /// Given next to the bucket copy, it says what the copy should hold: which bucket
 /// and prefix the trail writes to, its home region, and whether digests exist at all
 /// (`LogFileValidationEnabled`), which the AWS CLI never checks. Only the fields
 /// this tool uses are kept; the rest of each entry is ignored.
-public struct TrailConfiguration: Sendable, Hashable {
+struct TrailConfiguration: Sendable, Hashable {
     /// The trail's name (`Name`), valid by CloudTrail's rules (see ``validateTrailName(_:)``).
-    public var name: String
+    var name: String
     /// The bucket the trail delivers to (`S3BucketName`).
-    public var bucket: String
+    var bucket: String
     /// The key prefix before `AWSLogs/` (`S3KeyPrefix`); `nil` when there is none.
-    public var prefix: String?
+    var prefix: String?
     /// The trail's ARN (`TrailARN`); its name is ``name`` and its region ``homeRegion``.
-    public var arn: TrailARN
+    var arn: TrailARN
     /// The region the trail was created in (`HomeRegion`).
-    public var homeRegion: String
+    var homeRegion: String
     /// Whether the trail logs every region (`IsMultiRegionTrail`).
-    public var isMultiRegion: Bool
+    var isMultiRegion: Bool
     /// Whether the trail logs every account of an organization (`IsOrganizationTrail`).
-    public var isOrganizationTrail: Bool
+    var isOrganizationTrail: Bool
     /// Whether CloudTrail writes digest files for the trail (`LogFileValidationEnabled`).
-    public var logFileValidationEnabled: Bool
+    var logFileValidationEnabled: Bool
 
-    public init(name: String, bucket: String, prefix: String?, arn: TrailARN, homeRegion: String,
+    init(name: String, bucket: String, prefix: String?, arn: TrailARN, homeRegion: String,
                 isMultiRegion: Bool, isOrganizationTrail: Bool, logFileValidationEnabled: Bool) {
         self.name = name
         self.bucket = bucket
@@ -43,7 +37,7 @@ public struct TrailConfiguration: Sendable, Hashable {
     }
 
     /// Trail files larger than this are refused before parsing: real ones are a few KB per trail.
-    public static let maximumFileSize = 16 * 1024 * 1024
+    static let maximumFileSize = 16 * 1024 * 1024
 
     // MARK: Loading
 
@@ -52,7 +46,7 @@ public struct TrailConfiguration: Sendable, Hashable {
     ///
     /// The result is in file order and may be empty (`describe-trails` in an account
     /// without trails prints an empty list). Throws on the first problem, naming the entry.
-    public static func load(path: String) throws(CloudTrailVerifyError) -> [TrailConfiguration] {
+    static func load(path: String) throws(CloudTrailVerifyError) -> [TrailConfiguration] {
         try parse(try readTrailFile(path: path, what: "trail"), path: path)
     }
 
@@ -190,7 +184,7 @@ public struct TrailConfiguration: Sendable, Hashable {
     /// The rules: 3 to 128 characters; only ASCII letters, digits, `.`, `_` and `-`;
     /// starting and ending with a letter or digit; no two of `.`, `_`, `-` next to each
     /// other (`a._b`, `a--b`); not formatted as an IP address (`192.168.5.4`).
-    public static func validateTrailName(_ name: String) -> String? {
+    static func validateTrailName(_ name: String) -> String? {
         let bytes = Array(name.utf8)
         // Counted in characters, as CloudTrail states it; only ASCII passes the next check anyway.
         let length = name.count

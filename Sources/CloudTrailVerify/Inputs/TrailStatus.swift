@@ -6,23 +6,23 @@ import Foundation
 /// digests, so a missing tail of the digest chain can be told apart from logging that
 /// was stopped. Times come as AWS CLI v1 epoch seconds (`1700000000.123`) or CLI v2
 /// ISO-8601 text (`2025-03-06T12:04:05.123000+00:00`); fields the output lacks stay `nil`.
-public struct TrailStatus: Sendable, Hashable {
+struct TrailStatus: Sendable, Hashable {
     /// Whether the trail is logging now (`IsLogging`).
-    public var isLogging: Bool
+    var isLogging: Bool
     /// When CloudTrail last delivered a digest file (`LatestDigestDeliveryTime`).
-    public var latestDigestDeliveryTime: Date?
+    var latestDigestDeliveryTime: Date?
     /// When CloudTrail last delivered a log file (`LatestDeliveryTime`).
-    public var latestDeliveryTime: Date?
+    var latestDeliveryTime: Date?
     /// When logging was last started (`StartLoggingTime`).
-    public var startLoggingTime: Date?
+    var startLoggingTime: Date?
     /// When logging was last stopped (`StopLoggingTime`).
-    public var stopLoggingTime: Date?
+    var stopLoggingTime: Date?
     /// Why the last digest delivery failed, as S3 put it (`LatestDigestDeliveryError`).
-    public var latestDigestDeliveryError: String?
+    var latestDigestDeliveryError: String?
     /// Why the last log delivery failed, as S3 put it (`LatestDeliveryError`).
-    public var latestDeliveryError: String?
+    var latestDeliveryError: String?
 
-    public init(isLogging: Bool, latestDigestDeliveryTime: Date? = nil, latestDeliveryTime: Date? = nil,
+    init(isLogging: Bool, latestDigestDeliveryTime: Date? = nil, latestDeliveryTime: Date? = nil,
                 startLoggingTime: Date? = nil, stopLoggingTime: Date? = nil,
                 latestDigestDeliveryError: String? = nil, latestDeliveryError: String? = nil) {
         self.isLogging = isLogging
@@ -36,7 +36,7 @@ public struct TrailStatus: Sendable, Hashable {
 
     /// Reads a file holding `get-trail-status` output. Throws ``CloudTrailVerifyError/Code/malformedTrailFile``
     /// when it is not that, ``CloudTrailVerifyError/Code/unreadableInput`` when it cannot be read.
-    public static func load(path: String) throws(CloudTrailVerifyError) -> TrailStatus {
+    static func load(path: String) throws(CloudTrailVerifyError) -> TrailStatus {
         try parse(try TrailConfiguration.readTrailFile(path: path, what: "trail status"), path: path)
     }
 

@@ -13,15 +13,15 @@ import Foundation
 /// per account and region), so the inventory keeps a small summary per chain, not
 /// the chain's files: ``files(of:)`` lists one chain's files when its walk starts,
 /// and they are let go when it ends. Memory follows the longest chain, not the bucket.
-public struct BucketInventory: Sendable {
+struct BucketInventory: Sendable {
     /// One digest file on disk: kept small, since a chain can hold tens of thousands.
-    public struct DigestOnDisk: Sendable, Hashable {
+    struct DigestOnDisk: Sendable, Hashable {
         /// The object key (its path below the root).
-        public var key: String
+        var key: String
         /// The key's end timestamp as `YYYYMMDDHHMMSS`.
-        public var timestampCode: UInt64
+        var timestampCode: UInt64
         /// The file is a symbolic link; it is never read except through ``BucketRoots``' containment check.
-        public var isSymbolicLink: Bool
+        var isSymbolicLink: Bool
 
         /// Chain order: by the key's timestamp, like the S3 listing the AWS CLI walks, then by the key's bytes.
         static func precedes(_ lhs: DigestOnDisk, _ rhs: DigestOnDisk) -> Bool {
@@ -29,22 +29,22 @@ public struct BucketInventory: Sendable {
             return ByteWise.less(lhs.key, rhs.key)
         }
 
-        public static func == (lhs: DigestOnDisk, rhs: DigestOnDisk) -> Bool {
+        static func == (lhs: DigestOnDisk, rhs: DigestOnDisk) -> Bool {
             lhs.timestampCode == rhs.timestampCode && ByteWise.equal(lhs.key, rhs.key) && lhs.isSymbolicLink == rhs.isSymbolicLink
         }
 
-        public func hash(into hasher: inout Hasher) {
+        func hash(into hasher: inout Hasher) {
             ByteWise.hash(key, into: &hasher)
         }
     }
 
     /// What the survey remembers of one chain.
-    public struct ChainSummary: Sendable, Hashable {
+    struct ChainSummary: Sendable, Hashable {
         /// Digest files of the chain on disk.
-        public var count: Int
+        var count: Int
         /// The oldest and newest of them, in chain order.
-        public var oldest: DigestOnDisk
-        public var newest: DigestOnDisk
+        var oldest: DigestOnDisk
+        var newest: DigestOnDisk
         /// How many of them the time window of the survey admits, and the oldest and newest of those.
         var admittedCount = 0
         var oldestAdmitted: DigestOnDisk?
@@ -69,10 +69,10 @@ public struct BucketInventory: Sendable {
     }
 
     /// The folder scanned.
-    public private(set) var root: String
+    private(set) var root: String
 
     /// Every chain found, with a summary of its files.
-    public private(set) var chains: [ChainIdentity: ChainSummary]
+    private(set) var chains: [ChainIdentity: ChainSummary]
 
     /// Every log folder found (`…/ACCOUNT/CloudTrail/REGION` or `…/CloudTrail-Insight/REGION`), by kind.
     private(set) var logFolders: [LogFolder] = []
@@ -104,13 +104,13 @@ public struct BucketInventory: Sendable {
     }
 
     /// The local path of a digest found by the scan.
-    public func path(of file: DigestOnDisk) -> String { root + "/" + file.key }
+    func path(of file: DigestOnDisk) -> String { root + "/" + file.key }
 
     /// Walks `root` and classifies every entry (see the type's description).
     ///
     /// Symbolic links to folders are not followed; a symbolic link named like a digest is
     /// listed and then judged (``BucketRoots`` refuses it if it leads outside the copy).
-    public static func scan(root: String) throws(CloudTrailVerifyError) -> BucketInventory {
+    static func scan(root: String) throws(CloudTrailVerifyError) -> BucketInventory {
         try scan(root: root, order: .asListed)
     }
 
@@ -211,7 +211,7 @@ public struct BucketInventory: Sendable {
     }
 
     /// The digest files of one chain, in chain order (oldest first), listed afresh from its folder.
-    public func files(of identity: ChainIdentity) throws(CloudTrailVerifyError) -> [DigestOnDisk] {
+    func files(of identity: ChainIdentity) throws(CloudTrailVerifyError) -> [DigestOnDisk] {
         let folder = DigestObjectKey.regionFolder(prefix: identity.prefix, organizationID: identity.organizationID,
                                                   accountID: identity.accountID, kind: "CloudTrail-Digest",
                                                   region: identity.region)

@@ -6,9 +6,9 @@ import Synchronization
 /// Keys come from files an attacker may have written (`previousDigestS3Object`,
 /// `logFiles[].s3Object`), so a key that could lead out of the bucket's folder is
 /// refused, never opened: see ``path(for:)``.
-public struct BucketRoots: Sendable {
+struct BucketRoots: Sendable {
     /// Bucket name → folder.
-    public private(set) var folders: [String: String]
+    private(set) var folders: [String: String]
     /// Bucket name (its bytes) → the folder, and the folder with every symbolic link resolved, for
     /// containment checks. Keyed by bytes: a bucket name from a digest must match exactly.
     private var byName: [ObjectKey: (folder: String, resolved: String)]
@@ -34,7 +34,7 @@ public struct BucketRoots: Sendable {
         }
     }
 
-    public init(_ folders: [String: String]) {
+    init(_ folders: [String: String]) {
         self.folders = folders.mapValues { Self.normalize($0) }
         var byName: [ObjectKey: (folder: String, resolved: String)] = [:]
         for (name, folder) in self.folders { byName[ObjectKey(name)] = (folder, Self.realPath(folder) ?? folder) }
@@ -54,7 +54,7 @@ public struct BucketRoots: Sendable {
     }
 
     /// Why a location has no usable local path.
-    public enum Unresolvable: Error, Sendable, Hashable {
+    enum Unresolvable: Error, Sendable, Hashable {
         /// No folder was given for this bucket.
         case unknownBucket(String)
         /// The key would leave the bucket's folder; the text says how.
@@ -103,7 +103,7 @@ public struct BucketRoots: Sendable {
     /// When the path exists, every symbolic link on it is resolved and the result
     /// must still lie inside the bucket's folder. A path that does not exist is
     /// returned as is: opening it finds nothing, which is the "not found" verdict.
-    public func path(for location: S3Location) -> Result<String, Unresolvable> {
+    func path(for location: S3Location) -> Result<String, Unresolvable> {
         guard let (folder, resolvedFolder) = byName[ObjectKey(location.bucket)] else {
             return .failure(.unknownBucket(location.bucket))
         }

@@ -1,16 +1,16 @@
 import Foundation
 
 /// What identifies one digest chain: one trail's digests from one region under one prefix.
-public struct ChainIdentity: Hashable, Sendable, Comparable {
-    public var prefix: String?
-    public var organizationID: String?
-    public var accountID: String
-    public var region: String
-    public var trailName: String
-    public var homeRegion: String
-    public var isBackfill: Bool
+struct ChainIdentity: Hashable, Sendable, Comparable {
+    var prefix: String?
+    var organizationID: String?
+    var accountID: String
+    var region: String
+    var trailName: String
+    var homeRegion: String
+    var isBackfill: Bool
 
-    public init(_ key: DigestObjectKey) {
+    init(_ key: DigestObjectKey) {
         prefix = key.prefix
         organizationID = key.organizationID
         accountID = key.accountID
@@ -21,7 +21,7 @@ public struct ChainIdentity: Hashable, Sendable, Comparable {
     }
 
     /// A readable, unique name: the digest folder and the trail.
-    public var id: String {
+    var id: String {
         DigestObjectKey.regionFolder(prefix: prefix, organizationID: organizationID, accountID: accountID,
                                      kind: "CloudTrail-Digest", region: region)
             + "#" + trailName + (isBackfill ? " (backfill)" : "")
@@ -29,7 +29,7 @@ public struct ChainIdentity: Hashable, Sendable, Comparable {
 
     /// The trail's ARN as far as the keys tell it. An organization trail's owner
     /// account is not in the keys, so the member account stands in unless `--trail-arn` says otherwise.
-    public var trailARN: String {
+    var trailARN: String {
         "arn:\(Self.partition(of: homeRegion)):cloudtrail:\(homeRegion):\(accountID):trail/\(trailName)"
     }
 
@@ -42,14 +42,14 @@ public struct ChainIdentity: Hashable, Sendable, Comparable {
     }
 
     // By bytes: prefixes and trail names are parts of object keys (see ``ByteWise``).
-    public static func == (lhs: ChainIdentity, rhs: ChainIdentity) -> Bool {
+    static func == (lhs: ChainIdentity, rhs: ChainIdentity) -> Bool {
         ByteWise.equal(lhs.prefix, rhs.prefix) && ByteWise.equal(lhs.organizationID, rhs.organizationID)
             && ByteWise.equal(lhs.accountID, rhs.accountID) && ByteWise.equal(lhs.region, rhs.region)
             && ByteWise.equal(lhs.trailName, rhs.trailName) && ByteWise.equal(lhs.homeRegion, rhs.homeRegion)
             && lhs.isBackfill == rhs.isBackfill
     }
 
-    public func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) {
         ByteWise.hash(prefix, into: &hasher)
         ByteWise.hash(organizationID, into: &hasher)
         ByteWise.hash(accountID, into: &hasher)
@@ -59,7 +59,7 @@ public struct ChainIdentity: Hashable, Sendable, Comparable {
         hasher.combine(isBackfill)
     }
 
-    public static func < (lhs: ChainIdentity, rhs: ChainIdentity) -> Bool {
+    static func < (lhs: ChainIdentity, rhs: ChainIdentity) -> Bool {
         if !ByteWise.equal(lhs.id, rhs.id) { return ByteWise.less(lhs.id, rhs.id) }
         return ByteWise.less(lhs.homeRegion, rhs.homeRegion)
     }

@@ -2,29 +2,29 @@
 ///
 /// Equality, hashing and order are by the bytes of the bucket and key, never by Swift's
 /// `String` rules (which treat canonically equivalent spellings as equal): S3 keys are byte strings.
-public struct S3Location: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var bucket: String
-    public var key: String
+struct S3Location: Hashable, Sendable, Comparable, CustomStringConvertible {
+    var bucket: String
+    var key: String
 
-    public init(bucket: String, key: String) {
+    init(bucket: String, key: String) {
         self.bucket = bucket
         self.key = key
     }
 
     /// `s3://bucket/key`, as the AWS CLI prints it.
-    public var uri: String { "s3://\(bucket)/\(key)" }
-    public var description: String { uri }
+    var uri: String { "s3://\(bucket)/\(key)" }
+    var description: String { uri }
 
-    public static func == (lhs: S3Location, rhs: S3Location) -> Bool {
+    static func == (lhs: S3Location, rhs: S3Location) -> Bool {
         ByteWise.equal(lhs.bucket, rhs.bucket) && ByteWise.equal(lhs.key, rhs.key)
     }
 
-    public func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) {
         ByteWise.hash(bucket, into: &hasher)
         ByteWise.hash(key, into: &hasher)
     }
 
-    public static func < (lhs: S3Location, rhs: S3Location) -> Bool {
+    static func < (lhs: S3Location, rhs: S3Location) -> Bool {
         if !ByteWise.equal(lhs.bucket, rhs.bucket) { return ByteWise.less(lhs.bucket, rhs.bucket) }
         return ByteWise.less(lhs.key, rhs.key)
     }

@@ -2,73 +2,73 @@ import Foundation
 
 /// A CloudTrail public key: the RSA key that checks digest signatures in one region
 /// during its validity window.
-public struct PublicKey: Sendable, Hashable {
+struct PublicKey: Sendable, Hashable {
     /// Hex MD5 of the key's bytes as the key file gives them (a JSON `Value`, PKCS#1 or
     /// SubjectPublicKeyInfo), computed here (never taken on trust from the key file). For a
     /// PEM or DER file it is the MD5 of ``derPKCS1``, the form ListPublicKeys serves.
-    public var fingerprint: String
+    var fingerprint: String
     /// Every fingerprint a digest may name this key by: ``fingerprint`` first, then the MD5 of
     /// ``derPKCS1`` and of the key's DER SubjectPublicKeyInfo form, when they differ from it.
     /// ListPublicKeys fingerprints the PKCS#1 form; AWS's own user-guide sample fingerprints a
     /// key by its SPKI bytes. It is the key, not its wrapping, that signs.
-    public var fingerprints: [String]
+    var fingerprints: [String]
     /// The region whose digests this key may sign; `nil` when the key file is bound to no
     /// region (by name, folder or `REGION=PATH`): such a key serves every region, and the
     /// region check is not made for it.
-    public var region: String?
+    var region: String?
     /// Start of the validity window; `nil` when the key file does not say (DER/PEM files).
-    public var validityStart: Date?
+    var validityStart: Date?
     /// End of the validity window; `nil` when the key file does not say.
-    public var validityEnd: Date?
+    var validityEnd: Date?
     /// The key as DER PKCS#1 `RSAPublicKey`.
-    public var derPKCS1: [UInt8]
+    var derPKCS1: [UInt8]
     /// RSA modulus size.
-    public var bitCount: Int
+    var bitCount: Int
     /// The file the key came from.
-    public var sourcePath: String
+    var sourcePath: String
 
     let handle: RSAPublicKeyHandle
 
     /// Whether a digest's `digestPublicKeyFingerprint` (lower-case hex) names this key.
-    public func answers(to fingerprint: String) -> Bool {
+    func answers(to fingerprint: String) -> Bool {
         fingerprints.contains(fingerprint)
     }
 
     /// Whether this key may sign digests of `region`.
-    public func serves(region: String) -> Bool {
+    func serves(region: String) -> Bool {
         self.region.map { $0 == region } ?? true
     }
 
-    public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
+    static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
         lhs.fingerprint == rhs.fingerprint && lhs.region == rhs.region && lhs.validityStart == rhs.validityStart
             && lhs.validityEnd == rhs.validityEnd && lhs.sourcePath == rhs.sourcePath
     }
 
-    public func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) {
         hasher.combine(fingerprint)
         hasher.combine(region)
         hasher.combine(sourcePath)
     }
 
     /// Whether the validity window contains `date` (bounds included).
-    public func isValid(at date: Date) -> Bool {
+    func isValid(at date: Date) -> Bool {
         isValid(from: date, to: date)
     }
 
     /// Whether the validity window overlaps `start...end` (bounds included).
-    public func isValid(from start: Date, to end: Date) -> Bool {
+    func isValid(from start: Date, to end: Date) -> Bool {
         if let validityStart, end < validityStart { return false }
         if let validityEnd, start > validityEnd { return false }
         return true
     }
 
     /// Hex MD5 of DER bytes: CloudTrail's key fingerprint.
-    public static func fingerprint(ofDER der: [UInt8]) -> String {
+    static func fingerprint(ofDER der: [UInt8]) -> String {
         MessageDigestAlgorithm.md5.hash(der).hexString
     }
 
     /// Checks an RSA-SHA256 PKCS#1 v1.5 signature made by this key.
-    public func verifies(signature: [UInt8], over message: [UInt8]) -> Bool {
+    func verifies(signature: [UInt8], over message: [UInt8]) -> Bool {
         handle.verifySHA256(signature: signature, message: message)
     }
 }

@@ -6,6 +6,7 @@ public struct PublicKeySource: Sendable, Hashable {
     /// (`us-east-1.json`, `us-east-1/…`).
     public var region: String?
 
+    /// A key file or folder, bound to `region` when given (otherwise to the region its name says, or to none).
     public init(path: String, region: String? = nil) {
         self.path = path
         self.region = region

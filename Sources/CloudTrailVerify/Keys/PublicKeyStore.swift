@@ -8,39 +8,39 @@ import Foundation
 /// field names in any case, times as numbers, numeric strings or ISO-8601. Also DER files
 /// (PKCS#1 or SubjectPublicKeyInfo) and PEM files holding `RSA PUBLIC KEY` or `PUBLIC KEY`
 /// blocks. A file is recognised by its content, not its name.
-public struct PublicKeyStore: Sendable {
+struct PublicKeyStore: Sendable {
     /// Every loaded key.
-    public private(set) var keys: [PublicKey] = []
+    private(set) var keys: [PublicKey] = []
     /// The key files read.
-    public private(set) var files: [String] = []
+    private(set) var files: [String] = []
     /// The key files bound to no region (by file name, folder or `REGION=PATH`): their keys
     /// serve every region, so the region check is not made for them.
-    public private(set) var unboundFiles: [String] = []
+    private(set) var unboundFiles: [String] = []
 
     /// Keys shorter than this are refused: CloudTrail signs with RSA-2048.
-    public static let minimumKeyBits = 2048
+    static let minimumKeyBits = 2048
     /// Key files larger than this are refused before parsing.
-    public static let maximumKeyFileSize = 4 * 1024 * 1024
+    static let maximumKeyFileSize = 4 * 1024 * 1024
 
-    public init() {}
+    init() {}
 
     /// Loads every source. Throws on the first unusable file, naming it.
-    public init(sources: [PublicKeySource]) throws(CloudTrailVerifyError) {
+    init(sources: [PublicKeySource]) throws(CloudTrailVerifyError) {
         for source in sources {
             try load(source)
         }
     }
 
     /// The regions that have at least one key bound to them.
-    public var regions: Set<String> { Set(keys.compactMap(\.region)) }
+    var regions: Set<String> { Set(keys.compactMap(\.region)) }
 
     /// Whether some key may sign digests of `region`: one bound to it, or one bound to none.
-    public func hasKeys(for region: String) -> Bool {
+    func hasKeys(for region: String) -> Bool {
         keys.contains { $0.serves(region: region) }
     }
 
     /// What looking a digest's key up found.
-    public enum Resolution: Sendable {
+    enum Resolution: Sendable {
         case found(PublicKey)
         /// No key anywhere has this fingerprint.
         case unknownFingerprint
@@ -54,7 +54,7 @@ public struct PublicKeyStore: Sendable {
     ///
     /// With a `tolerance`, a key whose window comes within that much of `date` also counts
     /// (a backfill digest's keys are looked up an hour either side of its generation time).
-    public func resolve(fingerprint: String, region: String, at date: Date, tolerance: TimeInterval = 0) -> Resolution {
+    func resolve(fingerprint: String, region: String, at date: Date, tolerance: TimeInterval = 0) -> Resolution {
         let wanted = fingerprint.lowercased()
         let matching = keys.filter { $0.answers(to: wanted) }
         if matching.isEmpty { return .unknownFingerprint }

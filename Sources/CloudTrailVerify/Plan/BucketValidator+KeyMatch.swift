@@ -49,7 +49,7 @@ extension BucketValidator {
             guard !matched, !asked.isEmpty else { continue }
             throw CloudTrailVerifyError(.keysMatchNoDigest, keysMatchNoDigestMessage(region: region, asked: asked, read: read,
                                                                                     oldest: oldest, keys: keys),
-                                        path: "--public-keys")
+                                        option: .publicKeys)
         }
     }
 

@@ -64,7 +64,7 @@ extension BucketValidator {
 
         /// An inventory finding as the report shows it.
         func entry(for finding: ObjectFinding, bucket: String? = nil) -> ValidationReport.ObjectEntry {
-            ValidationReport.ObjectEntry(s3Uri: "s3://\(bucket ?? self.bucket)/" + finding.key.display,
+            ValidationReport.ObjectEntry(s3URI: "s3://\(bucket ?? self.bucket)/" + finding.key.display,
                                          status: finding.reason.status, reason: finding.reason, message: finding.message,
                                          scope: finding.scope?.logFolder)
         }
@@ -73,7 +73,7 @@ extension BucketValidator {
     func makePlan() throws(CloudTrailVerifyError) -> Plan {
         let trail = try options.trailARN.map { (text) throws(CloudTrailVerifyError) in try TrailARN(text) }
         if let trail, let problem = TrailConfiguration.validateTrailName(trail.name) {
-            throw CloudTrailVerifyError(.invalidArgument, "not a valid trail name: \(problem)", path: "--trail-arn", found: trail.name)
+            throw CloudTrailVerifyError(.invalidArgument, "not a valid trail name: \(problem)", found: trail.name, option: .trailARN)
         }
         var notices: [String] = []
         var trails: [TrailConfiguration] = []
@@ -89,16 +89,16 @@ extension BucketValidator {
         let trailStatus = try options.trailStatusFile.map { (path) throws(CloudTrailVerifyError) in try TrailStatus.load(path: path) }
         let checkpoint = try options.checkpointFile.flatMap { (path) throws(CloudTrailVerifyError) in try ValidationCheckpoint.load(path: path) }
         if options.incremental && options.checkpointFile == nil {
-            throw CloudTrailVerifyError(.invalidArgument, "--incremental needs --checkpoint FILE", path: "--incremental")
+            throw CloudTrailVerifyError(.invalidArgument, "an incremental run needs a checkpoint file", option: .incremental)
         }
         if let start = options.window.start, let end = options.window.end, start > end {
-            throw CloudTrailVerifyError(.invalidArgument, "start time is after end time", path: "--start-time",
+            throw CloudTrailVerifyError(.invalidArgument, "start time is after end time",
                                         expected: "at or before \(CloudTrailTime.display(end))",
-                                        found: CloudTrailTime.display(start))
+                                        found: CloudTrailTime.display(start), option: .startTime)
         }
         guard !options.publicKeys.isEmpty else {
-            throw CloudTrailVerifyError(.invalidArgument, "no public keys given; pass --public-keys with the output of aws cloudtrail list-public-keys",
-                                        path: "--public-keys")
+            throw CloudTrailVerifyError(.invalidArgument, "no public keys given: they are the output of aws cloudtrail list-public-keys",
+                                        option: .publicKeys)
         }
         for (name, folder) in options.bucketRoots {
             var isDirectory: ObjCBool = false
@@ -133,14 +133,15 @@ extension BucketValidator {
                 throw CloudTrailVerifyError(.noDigestsFound, "no CloudTrail digest files under it", path: options.root,
                                             expected: "[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/*.json.gz")
             }
-            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches --s3-prefix, --trail-arn, --trail, --account-id or --region",
+            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches the prefix, trail, account and region filters",
                                         path: options.root,
-                                        found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "))
+                                        found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "), option: .filters)
         }
         for identity in selected where !keys.hasKeys(for: identity.region) {
             throw CloudTrailVerifyError(.noKeysForRegion, "no public keys for region \(identity.region) (chain \(identity.id))",
-                                        path: "--public-keys", expected: "a key file for \(identity.region), e.g. keys/\(identity.region).json",
-                                        found: keys.regions.isEmpty ? "none" : keys.regions.sorted().joined(separator: ", "))
+                                        expected: "a key file for \(identity.region), e.g. keys/\(identity.region).json",
+                                        found: keys.regions.isEmpty ? "none" : keys.regions.sorted().joined(separator: ", "),
+                                        option: .publicKeys)
         }
         for file in keys.unboundFiles {
             notices.append("the keys in \(file) are bound to no region (name the file <region>.json, put it in a <region>/ folder, or pass --public-keys REGION=PATH): they may check digests of any region, so the region check is not made for them")
@@ -156,8 +157,8 @@ extension BucketValidator {
             bucket = try Self.discoverBucket(selected, inventory: inventory)
         }
         if options.bucketRoots[bucket] != nil {
-            throw CloudTrailVerifyError(.invalidArgument, "--bucket-root names the bucket that ROOT already holds",
-                                        path: "--bucket-root", found: bucket)
+            throw CloudTrailVerifyError(.invalidArgument, "a bucket root names the bucket that ROOT already holds",
+                                        found: bucket, option: .bucketRoots)
         }
         var trailsWithoutDigests = 0
         for configuration in trails where configuration.logFileValidationEnabled && configuration.bucket == bucket
@@ -174,8 +175,9 @@ extension BucketValidator {
         if let trailStatus {
             let trailsSelected = Set(selected.filter { !$0.isBackfill }.map { "\($0.trailName)@\($0.homeRegion)" })
             if trailsSelected.count > 1 && trail == nil && trails.count != 1 {
-                throw CloudTrailVerifyError(.invalidArgument, "a trail status is one trail's, but ROOT holds several trails; name it with --trail-arn or --trail",
-                                            path: options.trailStatusFile, found: trailsSelected.sorted().joined(separator: ", "))
+                throw CloudTrailVerifyError(.invalidArgument, "a trail status is one trail's, but ROOT holds several trails; name the trail",
+                                            path: options.trailStatusFile, found: trailsSelected.sorted().joined(separator: ", "),
+                                            option: .trailStatusFile)
             }
             if let latest = trailStatus.latestDigestDeliveryTime {
                 expectation = max(expectation ?? latest, latest)
@@ -202,8 +204,8 @@ extension BucketValidator {
             let newestEnd = summary.newestAdmitted.flatMap { DigestChain.date(fromCode: $0.timestampCode) }.map(CloudTrailTime.display)
             var report = ValidationReport.Chain(
                 id: identity.id, trailName: identity.trailName,
-                trailArn: trail.map { $0.description } ?? matchesTrailFile(identity).map { $0.arn.description } ?? identity.trailARN,
-                accountId: identity.accountID, organizationId: identity.organizationID, region: identity.region,
+                trailARN: trail.map { $0.description } ?? matchesTrailFile(identity).map { $0.arn.description } ?? identity.trailARN,
+                accountID: identity.accountID, organizationID: identity.organizationID, region: identity.region,
                 homeRegion: identity.homeRegion, s3Prefix: identity.prefix, bucket: bucket, backfill: identity.isBackfill,
                 digestFilesOnDisk: summary.count,
                 requestedStart: options.window.start.map(CloudTrailTime.display) ?? oldestStart ?? "the oldest digest",
@@ -226,8 +228,8 @@ extension BucketValidator {
         var inputs = ValidationReport.Inputs(
             root: options.root, bucket: bucket, s3Prefix: prefix, bucketRoots: options.bucketRoots,
             publicKeyFiles: keys.files, startTime: options.window.start.map(CloudTrailTime.display),
-            endTime: options.window.end.map(CloudTrailTime.display), trailArn: trail?.description,
-            accountId: options.accountID, regions: options.regions)
+            endTime: options.window.end.map(CloudTrailTime.display), trailARN: trail?.description,
+            accountID: options.accountID, regions: options.regions)
         inputs.publicKeys = keys.keys.map {
             ValidationReport.PublicKeyInput(file: $0.sourcePath, region: $0.region, fingerprint: $0.fingerprint,
                                             validityStart: $0.validityStart.map(CloudTrailTime.display),
@@ -285,9 +287,9 @@ extension BucketValidator {
         guard names.count == 1, let name = names.first else {
             throw CloudTrailVerifyError(
                 .unknownBucket,
-                names.isEmpty ? "cannot tell the bucket's name: no digest under it is readable; pass --bucket"
-                              : "digests name several buckets; pass --bucket",
-                path: inventory.root, found: names.isEmpty ? nil : names.sorted().joined(separator: ", "))
+                names.isEmpty ? "cannot tell the bucket's name: no digest under it is readable; give the name"
+                              : "digests name several buckets; give the bucket's name",
+                path: inventory.root, found: names.isEmpty ? nil : names.sorted().joined(separator: ", "), option: .bucket)
         }
         return name
     }

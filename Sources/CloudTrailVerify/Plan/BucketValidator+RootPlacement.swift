@@ -91,8 +91,8 @@ extension BucketValidator {
                 .misplacedRoot,
                 folders.count == 1
                     ? "ROOT is a folder above the bucket copy: the digests' own digestS3Object puts the bucket's root at \(folders[0]); pass that folder as ROOT"
-                    : "ROOT is a folder above several bucket copies (the digests' own digestS3Object puts their roots at \(folders.joined(separator: ", "))); pass one of them as ROOT and the others with --bucket-root NAME=DIR",
-                path: root)
+                    : "ROOT is a folder above several bucket copies (the digests' own digestS3Object puts their roots at \(folders.joined(separator: ", "))); pass one of them as ROOT and the others as bucket roots",
+                path: root, option: folders.count == 1 ? .root : .bucketRoots)
         }
         if inside.count == 1, above.isEmpty, let prefix = inside.first {
             throw CloudTrailVerifyError(.misplacedRoot, insideMessage(root: root, prefix: prefix), path: root)

@@ -1,14 +1,14 @@
 /// What a finding means for an auditor, in the words of `docs/verdicts.md`: the HTML report prints it
 /// beside every finding of that reason.
-public struct AuditorExplanation: Sendable, Equatable {
+struct AuditorExplanation: Sendable, Equatable {
     /// What the finding says about the bucket.
-    public var meaning: String
+    var meaning: String
     /// What could have caused it; `nil` when `docs/verdicts.md` gives none.
-    public var causes: String?
+    var causes: String?
     /// What to do next.
-    public var whatToDo: String
+    var whatToDo: String
 
-    public init(meaning: String, causes: String? = nil, whatToDo: String) {
+    init(meaning: String, causes: String? = nil, whatToDo: String) {
         self.meaning = meaning
         self.causes = causes
         self.whatToDo = whatToDo
@@ -16,7 +16,7 @@ public struct AuditorExplanation: Sendable, Equatable {
 
     /// What a reason code no entry of ``AuditorExplanations`` covers gets: the page still shows the code and the
     /// finding's message, and says where to look.
-    public static let unknown = AuditorExplanation(
+    static let unknown = AuditorExplanation(
         meaning: "This reason code has no explanation in this version of the report.",
         whatToDo: "Read the finding's message, and docs/verdicts.md of the cloudtrail-verify version that wrote the report.")
 }

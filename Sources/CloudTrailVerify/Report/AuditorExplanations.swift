@@ -3,15 +3,15 @@
 /// Keyed by the report's own codes (`DigestReason`, `LogFileReason`, `LogFileNote` raw values), so a writer
 /// looks findings up by the code it reads from the event, and a code added later without an entry here still
 /// renders (with ``AuditorExplanation/unknown``); `AuditorExplanationsTests` fails until it has one.
-public enum AuditorExplanations {
+enum AuditorExplanations {
     /// What a digest's `reason` means.
-    public static func digest(_ code: String) -> AuditorExplanation { digestReasons[code] ?? .unknown }
+    static func digest(_ code: String) -> AuditorExplanation { digestReasons[code] ?? .unknown }
     /// What a log file's `reason` means.
-    public static func logFile(_ code: String) -> AuditorExplanation { logFileReasons[code] ?? .unknown }
+    static func logFile(_ code: String) -> AuditorExplanation { logFileReasons[code] ?? .unknown }
     /// What a valid log file's `note` means.
-    public static func note(_ code: String) -> AuditorExplanation { notes[code] ?? .unknown }
+    static func note(_ code: String) -> AuditorExplanation { notes[code] ?? .unknown }
     /// For an ``ObjectReason`` code.
-    public static func object(_ code: String) -> AuditorExplanation { objectReasons[code] ?? .unknown }
+    static func object(_ code: String) -> AuditorExplanation { objectReasons[code] ?? .unknown }
 
     private static let redownload = "download that object again and compare. If S3 holds the same bytes, treat it as tampering."
 
@@ -195,13 +195,13 @@ public enum AuditorExplanations {
     ]
 
     /// A gap: a stretch of hours with no digests.
-    public static let gap = AuditorExplanation(
+    static let gap = AuditorExplanation(
         meaning: "A digest starts a new chain (its previous fields are null) and an older digest exists: between the two, no digests were written. Log files delivered then are covered by no digest and cannot be validated.",
         causes: "Log file validation was turned off and on again; logging was stopped and restarted; the trail was re-created.",
         whatToDo: "Read the explanation, and check that the calls it names were authorized. An explanation is what a log says, not a proof: check the verdict of the log file it names.")
 
     /// A gap no event in the logs around it explains.
-    public static let unexplainedGap = AuditorExplanation(
+    static let unexplainedGap = AuditorExplanation(
         meaning: "No StopLogging, DeleteTrail, UpdateTrail, StartLogging or CreateTrail event was found in the logs around the gap: its cause is not in this copy's logs. A warning; a failure with --strict.",
         causes: "The calls were made in another region (the trail's home region), the logs of that hour are missing, or the gap is the trace of something that left no record here.",
         whatToDo: "Look for the calls in the trail's home region and in other copies of the logs; find out who changed the trail then.")

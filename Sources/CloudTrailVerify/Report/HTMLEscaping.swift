@@ -3,13 +3,13 @@
 /// Everything that comes from the bucket (object keys, messages quoting digest fields, user ARNs from logs) is
 /// hostile: after escaping, no character of it can open or close a tag, an attribute, an entity or a comment, in
 /// text or in a quoted attribute, so an object key holding `</script>` or `"><img onerror=…>` shows as text.
-public enum HTMLEscaping {
+enum HTMLEscaping {
     /// `text` made safe for element content and for double- or single-quoted attribute values.
     ///
     /// `& < > " '` become character references. Control characters that HTML forbids (C0 but tab, newline and
     /// carriage return; DEL; C1) and noncharacters are shown as `\u{XX}` so they stay visible to the reader
     /// instead of being dropped or reinterpreted by the browser.
-    public static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String {
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {

@@ -39,7 +39,7 @@ struct SummaryCounter {
             && objects.total == objects.valid
             && (!strict || unexplainedGaps == 0)
         var summary = ValidationReport.Summary(digests: digests, logFiles: logFiles, gaps: gaps, notes: notes,
-                                               warnings: warnings, result: allValid ? "valid" : "invalid",
+                                               warnings: warnings, result: allValid ? .valid : .invalid,
                                                exitCode: allValid ? 0 : 1)
         summary.trailsWithoutDigests = trailsWithoutDigests
         summary.objects = objects

@@ -82,7 +82,7 @@ extension ValidationHTMLWriter {
         static func hour(of digest: ValidationReport.DigestEntry) -> Int? {
             var end = digest.digestEndTime.flatMap(CloudTrailTime.parse)
             if end == nil, let start = digest.digestStartTime.flatMap(CloudTrailTime.parse) { end = start.addingTimeInterval(3600) }
-            if end == nil, let key = objectKey(digest.s3Uri) { end = DigestObjectKey(key)?.timestamp }
+            if end == nil, let key = objectKey(digest.s3URI) { end = DigestObjectKey(key)?.timestamp }
             return end.map { hour($0.addingTimeInterval(-1800)) }
         }
 
@@ -119,7 +119,7 @@ extension ValidationHTMLWriter {
             }
             // One line per digest in the hour, at most two: the tooltip is for orientation, the row has the rest.
             if cell.titles.count < 2 {
-                cell.titles.append("\(digest.status.rawValue)\(digest.reason.map { " (\($0.rawValue))" } ?? ""): \(digest.s3Uri)")
+                cell.titles.append("\(digest.status.rawValue)\(digest.reason.map { " (\($0.rawValue))" } ?? ""): \(digest.s3URI)")
             }
             cells[hour] = cell
         }

@@ -9,8 +9,8 @@ import Foundation
 /// finishes, and the page is assembled from them at the end. Memory holds one chain's drawn hours, a few
 /// sample rows, the coverage entries and the notices; it does not grow with the number of files.
 ///
-/// Every string from the bucket is escaped (see ``HTMLEscaping``). A finding is rendered from its status,
-/// reason code and message, whatever the code, with the explanation ``AuditorExplanations`` has for it; an
+/// Every string from the bucket is escaped (HTML-escaped, attributes and text alike). A finding is rendered from its status,
+/// reason code and message, whatever the code, with the auditor's explanation of that code (`docs/verdicts.md` in words); an
 /// event kind this writer does not know is shown field by field rather than dropped.
 ///
 /// The JSON report of the same run is written alongside into a SHA-256 (and to `jsonOutput` when given), so
@@ -27,6 +27,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         /// Hours drawn per chain's timeline; a longer range is cut to its newest hours, and the page says so.
         public var timelineHours = 24 * 400
 
+        /// The defaults, which keep a page of any bucket under a few megabytes.
         public init() {}
     }
 
@@ -96,6 +97,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
     ///   - output: receives the page's bytes, all during ``finish(inputs:summary:)``.
     ///   - generatedAt: the time the page says it was made.
     ///   - jsonOutput: also receives the JSON report of the run (`docs/report.md`), whose SHA-256 the page shows.
+    ///   - limits: caps on what the page lists and draws, so it stays small however large the bucket.
     public init(output: @escaping (Data) -> Void, generatedAt: Date = Date(), jsonOutput: ((Data) -> Void)? = nil,
                 limits: Limits = Limits()) throws(CloudTrailVerifyError) {
         self.output = output
@@ -129,6 +131,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
 
     // MARK: Events
 
+    /// Renders the finding `event` carries into the spool files (and feeds it to the JSON report); writes nothing yet.
     public func take(_ event: ValidationEvent) {
         json.take(event)
         // Not a `switch`: an event kind added later falls through to `other` and is shown, not a compile error
@@ -193,7 +196,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         if entry.status == .valid {
             validDigestCount += 1
             if validDigests.count < limits.validFilesListed {
-                validDigests.append("<li><code>\(entry.s3Uri)</code>\(Self.muted(entry.message))</li>")
+                validDigests.append("<li><code>\(entry.s3URI)</code>\(Self.muted(entry.message))</li>")
             }
         } else {
             let code = entry.reason?.rawValue ?? entry.status.rawValue
@@ -205,7 +208,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
                 if let fingerprint = entry.publicKeyFingerprint { details.append("key \(fingerprint)") }
                 if let source = entry.signatureSource { details.append("signature from \(source.rawValue)") }
                 if let count = entry.logFileCount { details.append("lists \(count) log file(s)") }
-                return Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3Uri, message: entry.message, details: details)
+                return Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3URI, message: entry.message, details: details)
             }
         }
         timeline?.add(digest: entry, findingID: findingID)
@@ -216,11 +219,11 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
             validLogCount += 1
             if let note = entry.note {
                 addFinding(severity: .note, kind: "log file note", code: note.rawValue, explanation: AuditorExplanations.note(note.rawValue)) { id in
-                    Self.row(id: id, status: "valid", code: note.rawValue, uri: entry.s3Uri, message: entry.message,
+                    Self.row(id: id, status: "valid", code: note.rawValue, uri: entry.s3URI, message: entry.message,
                              details: ["chain \(entry.chain)"] + (entry.digest.map { ["listed by \($0)"] } ?? []))
                 }
             } else if validLogs.count < limits.validFilesListed {
-                validLogs.append("<li><code>\(entry.s3Uri)</code></li>")
+                validLogs.append("<li><code>\(entry.s3URI)</code></li>")
             }
             return
         }
@@ -231,7 +234,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
             var details: [String] = [entry.digest == nil ? "log folder \(entry.chain)" : "chain \(entry.chain)"]
             if let digest = entry.digest { details.append("listed by \(digest)") }
             if let oldest = entry.oldestEventTime, let newest = entry.newestEventTime { details.append("events \(oldest) to \(newest)") }
-            return Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3Uri, message: entry.message, details: details)
+            return Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3URI, message: entry.message, details: details)
         }
         if entry.digest != nil { timeline?.addLogFinding(id: id) }
     }
@@ -239,7 +242,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
     private func take(object entry: ValidationReport.ObjectEntry) {
         let code = entry.reason.rawValue
         addFinding(severity: .failure, kind: "object", code: code, explanation: AuditorExplanations.object(code)) { id in
-            Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3Uri, message: entry.message,
+            Self.row(id: id, status: entry.status.rawValue, code: code, uri: entry.s3URI, message: entry.message,
                      details: entry.scope.map { ["folder \($0)"] } ?? [])
         }
     }
@@ -270,7 +273,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
             for explanation in explanations {
                 var line: HTML = "<li><strong>\(explanation.eventName)</strong> (\(explanation.meaning)"
                 if let detail = explanation.detail { line += ", \(detail)" }
-                line += ") at \(explanation.eventTime) by <code>\(explanation.userArn ?? "an unknown identity")</code> from <code>\(explanation.sourceIPAddress ?? "an unknown address")</code>, recorded in <code>\(explanation.logFile)</code></li>"
+                line += ") at \(explanation.eventTime) by <code>\(explanation.userARN ?? "an unknown identity")</code> from <code>\(explanation.sourceIPAddress ?? "an unknown address")</code>, recorded in <code>\(explanation.logFile)</code></li>"
                 html += line
             }
             html += "</ul><p class=\"muted\">An explanation is what a log says, not a proof: check that log file's own verdict.</p>"
@@ -288,7 +291,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         timeline = nil
         let counts = current.counts
         var html: HTML = "<section class=\"chain\" id=\"\(current.anchor)\"><h3><code>\(chain.id)</code></h3><dl class=\"facts\">"
-        html += "<dt>Trail</dt><dd><code>\(chain.trailArn)</code>\(chain.backfill ? " (backfill digests)" : "")</dd>"
+        html += "<dt>Trail</dt><dd><code>\(chain.trailARN)</code>\(chain.backfill ? " (backfill digests)" : "")</dd>"
         html += "<dt>Region</dt><dd>\(chain.region) (home region \(chain.homeRegion))</dd>"
         html += "<dt>Requested</dt><dd>\(chain.requestedStart) to \(chain.requestedEnd)</dd>"
         if let start = chain.foundStart, let end = chain.foundEnd {
@@ -377,7 +380,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         write(coverageSection(inputs: inputs, summary: summary))
         write(validSection(summary: summary))
         write(otherSection())
-        write("<footer><p>Written by cloudtrail-verify \(CloudTrailVerifyVersion.current). Status values and reason codes: docs/verdicts.md and docs/report.md of the tool.</p></footer></main>\(Self.script)</body></html>\n")
+        write("<footer><p>Written by cloudtrail-verify \(BucketValidator.version). Status values and reason codes: docs/verdicts.md and docs/report.md of the tool.</p></footer></main>\(Self.script)</body></html>\n")
     }
 
     private func write(_ html: HTML) {
@@ -401,12 +404,12 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
     }
 
     private func head(inputs: ValidationReport.Inputs, summary: ValidationReport.Summary) -> HTML {
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"generator\" content=\"\("cloudtrail-verify " + CloudTrailVerifyVersion.current)\"><title>\("CloudTrail validation: " + Self.verdict(summary).title + " (" + inputs.bucket + ")")</title><style>\(Self.style)</style></head><body><main>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"generator\" content=\"\("cloudtrail-verify " + BucketValidator.version)\"><title>\("CloudTrail validation: " + Self.verdict(summary).title + " (" + inputs.bucket + ")")</title><style>\(Self.style)</style></head><body><main>\n"
     }
 
     /// The page's verdict: failed when the run exits non-zero, passed with warnings when it passes with some.
     static func verdict(_ summary: ValidationReport.Summary) -> (title: String, css: String) {
-        if summary.exitCode != 0 { return ("failed", "failed") }
+        if summary.result != .valid { return ("failed", "failed") }
         if summary.warnings > 0 { return ("passed with warnings", "warned") }
         return ("passed", "passed")
     }
@@ -435,10 +438,10 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
             html += "<dt>Other bucket</dt><dd><code>\(name)</code> at <code>\(folder)</code></dd>"
         }
         html += "<dt>Time window</dt><dd>\(inputs.startTime ?? "from the oldest digest") to \(inputs.endTime ?? "the newest digest")</dd>"
-        html += "<dt>Trail ARN</dt><dd>\(inputs.trailArn.map { HTML("<code>\($0)</code>") } ?? "every trail found")</dd>"
-        if let account = inputs.accountId { html += "<dt>Account</dt><dd>\(account)</dd>" }
+        html += "<dt>Trail ARN</dt><dd>\(inputs.trailARN.map { HTML("<code>\($0)</code>") } ?? "every trail found")</dd>"
+        if let account = inputs.accountID { html += "<dt>Account</dt><dd>\(account)</dd>" }
         html += "<dt>Regions</dt><dd>\(inputs.regions.isEmpty ? "every region found" : inputs.regions.joined(separator: ", "))</dd>"
-        html += "<dt>Tool</dt><dd>cloudtrail-verify \(CloudTrailVerifyVersion.current)</dd>"
+        html += "<dt>Tool</dt><dd>cloudtrail-verify \(BucketValidator.version)</dd>"
         html += "<dt>Report made</dt><dd>\(CloudTrailTime.display(generatedAt))</dd>"
         html += "<dt>JSON report SHA-256</dt><dd><code>\(jsonSHA256)</code> <span class=\"muted\">(of the bytes --format json writes for this run, --json-output FILE keeps them)</span></dd></dl>"
         html += "<h3>Public keys</h3><table class=\"keys\"><thead><tr><th>File</th><th>Region</th><th>Fingerprint</th><th>Valid from</th><th>Valid to</th></tr></thead><tbody>"
@@ -501,8 +504,8 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         }
         html += "<h3>Not checked</h3><ul>"
         if let prefix = inputs.s3Prefix { html += "<li>Everything outside the prefix <code>\(prefix)</code>.</li>" }
-        if let trail = inputs.trailArn { html += "<li>Chains of trails other than <code>\(trail)</code>.</li>" }
-        if let account = inputs.accountId { html += "<li>Chains of accounts other than \(account).</li>" }
+        if let trail = inputs.trailARN { html += "<li>Chains of trails other than <code>\(trail)</code>.</li>" }
+        if let account = inputs.accountID { html += "<li>Chains of accounts other than \(account).</li>" }
         if !inputs.regions.isEmpty { html += "<li>Chains of regions other than \(inputs.regions.joined(separator: ", ")).</li>" }
         if inputs.startTime != nil || inputs.endTime != nil {
             html += "<li>Digests and log files delivered outside \(inputs.startTime ?? "the oldest digest") to \(inputs.endTime ?? "the newest digest").</li>"

@@ -33,7 +33,7 @@ public final class ValidationJSONWriter {
             throw CloudTrailVerifyError(.outputFailed, "cannot create a spool file for the report (\(error.message))",
                                         path: FileManager.default.temporaryDirectory.path)
         }
-        output(Data("{\n  \"tool\" : \"cloudtrail-verify\",\n  \"version\" : \"\(CloudTrailVerifyVersion.current)\",\n  \"digests\" : [".utf8))
+        output(Data("{\n  \"tool\" : \"cloudtrail-verify\",\n  \"version\" : \"\(BucketValidator.version)\",\n  \"schemaVersion\" : \(ValidationReport.currentSchemaVersion),\n  \"digests\" : [".utf8))
     }
 
     private func encode<T: Encodable>(_ value: T) -> Data {
@@ -41,6 +41,7 @@ public final class ValidationJSONWriter {
         (try? encoder.encode(value)) ?? Data("null".utf8)
     }
 
+    /// Writes `event` to the report: a digest at once, a log file to the spool, the rest kept for the end.
     public func take(_ event: ValidationEvent) {
         switch event {
         case .chainStarted: break

@@ -11,8 +11,8 @@ extension ValidationReport {
             events.append(.chainStarted(started))
             for digest in digests where digest.chain == chain.id {
                 events.append(.digest(digest))
-                events += (logsByDigest[digest.s3Uri] ?? []).filter { $0.chain == chain.id }.map(ValidationEvent.logFile)
-                events += (gapsByDigest[digest.s3Uri] ?? []).filter { $0.chain == chain.id }.map(ValidationEvent.gap)
+                events += (logsByDigest[digest.s3URI] ?? []).filter { $0.chain == chain.id }.map(ValidationEvent.logFile)
+                events += (gapsByDigest[digest.s3URI] ?? []).filter { $0.chain == chain.id }.map(ValidationEvent.gap)
             }
             events.append(.chainFinished(chain))
         }

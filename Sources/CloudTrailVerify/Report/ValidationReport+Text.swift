@@ -3,9 +3,17 @@
 extension ValidationReport {
     /// One write, to standard output or standard error, in the order the CLI would make it.
     public struct TextWrite: Sendable, Equatable {
-        public enum Stream: Sendable, Equatable { case standardOutput, standardError }
-        public var stream: Stream
-        public var text: String
+        /// Which standard stream a write goes to.
+        public enum Stream: Sendable, Equatable {
+            /// The header, valid files and the summary lines.
+            case standardOutput
+            /// Every problem, each followed by a blank line, and the notes.
+            case standardError
+        }
+        /// Where the AWS CLI would print it.
+        public let stream: Stream
+        /// The text, newlines included.
+        public let text: String
     }
 
     /// Renders every chain in walk order through ``ValidationTextWriter``.

@@ -2,7 +2,7 @@
 ///
 /// ``ValidationTextWriter`` (the AWS CLI's lines), ``ValidationJSONWriter`` (`docs/report.md`) and
 /// ``ValidationHTMLWriter`` (the auditor's page) all conform, so the command drives any of them the same
-/// way: every event from ``BucketValidator/run(_:)`` goes to ``take(_:)``, then ``finish(inputs:summary:)``
+/// way: every event from ``BucketValidator/run(isolation:_:)`` goes to ``take(_:)``, then ``finish(inputs:summary:)``
 /// once with what the run returned.
 public protocol ValidationReportWriter {
     /// Takes the next event. Never throws: a writer that cannot keep up (a spool file that fails) remembers

@@ -5,6 +5,7 @@
 /// standard error, each followed by a blank line as the CLI does), then the
 /// "Results requested for …" summary with "x/y digest files valid".
 public struct ValidationTextWriter: ValidationReportWriter {
+    /// Whether valid files get a line too (`--verbose` on the command line); problems always do.
     public let verbose: Bool
     /// Where ``take(_:)`` sends the writes; ``writes(for:)`` returns them instead.
     private let output: (ValidationReport.TextWrite) -> Void
@@ -15,7 +16,9 @@ public struct ValidationTextWriter: ValidationReportWriter {
     private var notes = 0
     private var chainsWritten = 0
 
-    /// - Parameter output: receives each write ``take(_:)`` makes, in order.
+    /// - Parameters:
+    ///   - verbose: whether valid files get a line too (`--verbose` on the command line).
+    ///   - output: receives each write ``take(_:)`` makes, in order.
     public init(verbose: Bool, output: @escaping (ValidationReport.TextWrite) -> Void = { _ in }) {
         self.verbose = verbose
         self.output = output
@@ -53,27 +56,27 @@ public struct ValidationTextWriter: ValidationReportWriter {
             // The AWS CLI validates one chain per run; between our chains a blank line keeps them apart.
             if chainsWritten > 0 { out("\n") }
             chainsWritten += 1
-            out("Validating log files for trail \(chain.trailArn) between \(chain.requestedStart) and \(chain.requestedEnd)\n\n")
+            out("Validating log files for trail \(chain.trailARN) between \(chain.requestedStart) and \(chain.requestedEnd)\n\n")
             lastWasDoubleSpaced = true
         case .digest(let digest):
             digestCounts.add(digest.status)
-            status("\(backfill ? "(backfill) " : "")Digest file\t\(digest.s3Uri)\t\(Self.statusText(digest.status, digest.message))",
+            status("\(backfill ? "(backfill) " : "")Digest file\t\(digest.s3URI)\t\(Self.statusText(digest.status, digest.message))",
                    problem: digest.status != .valid)
         case .logFile(let log):
             logCounts.add(log.status)
             if log.note != nil { notes += 1 }
-            status("Log file\t\(log.s3Uri)\t\(Self.statusText(log.status, log.message))", problem: log.status != .valid)
+            status("Log file\t\(log.s3URI)\t\(Self.statusText(log.status, log.message))", problem: log.status != .valid)
         case .gap(let gap):
             var line = "\(backfill ? "(backfill) " : "")No log files were delivered by CloudTrail between \(gap.start) and \(gap.end)"
             // The AWS CLI stops at the line above; what explains the gap follows, indented.
             for explanation in gap.explanations ?? [] {
                 line += "\n\tExplained by \(explanation.eventName) (\(explanation.meaning)) at \(explanation.eventTime)"
-                    + " by \(explanation.userArn ?? "an unknown identity") from \(explanation.sourceIPAddress ?? "an unknown address")"
+                    + " by \(explanation.userARN ?? "an unknown identity") from \(explanation.sourceIPAddress ?? "an unknown address")"
                     + " in \(explanation.logFile)"
             }
             for claim in gap.unprovenClaims ?? [] {
                 line += "\n\tUNPROVEN: \(claim.logFile) claims \(claim.eventName) (\(claim.meaning)) at \(claim.eventTime)"
-                    + " by \(claim.userArn ?? "an unknown identity"), but this run did not prove that file"
+                    + " by \(claim.userARN ?? "an unknown identity"), but this run did not prove that file"
             }
             for unreadable in gap.unreadableLogs ?? [] {
                 line += "\n\tNot read for explanations: \(unreadable)"
@@ -83,7 +86,7 @@ public struct ValidationTextWriter: ValidationReportWriter {
             }
             status(line, problem: true)
         case .object(let object):
-            status("Object\t\(object.s3Uri)\t\(Self.statusText(object.status, object.message))", problem: true)
+            status("Object\t\(object.s3URI)\t\(Self.statusText(object.status, object.message))", problem: true)
         case .coverage(let scope):
             var line = "Coverage of \(scope.scope) from \(scope.start) to \(scope.end): \(scope.logFilesInWindow) log files delivered"
             line += scope.notInAnyDigest > 0 ? ", \(scope.notInAnyDigest) UNREFERENCED (listed by no digest)" : ", 0 listed by no digest"

@@ -14,15 +14,25 @@ public enum VerdictStatus: String, Sendable, Codable, CaseIterable {
 
 /// Why a digest file is not valid. Raw values are the report's `reason` codes.
 public enum DigestReason: String, Sendable, Codable, CaseIterable {
+    /// Listed or linked to, but not in the bucket copy (its status is ``VerdictStatus/missing``).
     case notFound = "not_found"
+    /// Not a gzip-compressed digest document CloudTrail writes: it cannot be parsed, or a field is missing or malformed.
     case invalidFormat = "invalid_format"
+    /// Its `digestS3Bucket` or `digestS3Object` names another place: a copy of a digest put where another should be.
     case moved
+    /// The RSA-SHA256 signature does not verify with the key its fingerprint names: the digest was changed or forged.
     case signatureFailed = "signature_failed"
+    /// No signature was found for it (no S3 metadata, no next digest vouching for it): it cannot be proven either way.
     case signatureUnavailable = "signature_unavailable"
+    /// No loaded public key has the fingerprint the digest names.
     case unknownFingerprint = "unknown_fingerprint"
+    /// The key it names belongs to another region than the digest's.
     case keyWrongRegion = "key_wrong_region"
+    /// The key it names was not valid when the digest was signed.
     case keyNotValidAtTime = "key_not_valid_at_time"
+    /// The signature metadata names an algorithm other than `SHA256withRSA`.
     case unsupportedSignatureAlgorithm = "unsupported_signature_algorithm"
+    /// The next digest's `previousDigestHashValue` is not this digest's SHA-256: it was replaced after the next one was signed.
     case previousHashMismatch = "previous_hash_mismatch"
     /// The location would resolve outside the bucket copy (`..`, an absolute key,
     /// percent-encoded dots or slashes, a symbolic link leading out).
@@ -70,9 +80,13 @@ public enum DigestReason: String, Sendable, Codable, CaseIterable {
 
 /// Why a log file is not valid. Raw values are the report's `reason` codes.
 public enum LogFileReason: String, Sendable, Codable, CaseIterable {
+    /// Listed by a valid digest, but not in the bucket copy (its status is ``VerdictStatus/missing``).
     case notFound = "not_found"
+    /// Not a gzip stream that inflates: it cannot be hashed as CloudTrail did.
     case invalidFormat = "invalid_format"
+    /// Its SHA-256 is not the one its digest lists: the log was changed.
     case hashMismatch = "hash_mismatch"
+    /// Bytes follow the end of its gzip stream: something was appended.
     case trailingData = "trailing_data"
     /// The location would resolve outside the bucket copy.
     case unsafePath = "unsafe_path"
@@ -99,6 +113,7 @@ public enum LogFileReason: String, Sendable, Codable, CaseIterable {
     /// In a log folder, an entry that is not a file (a named pipe, socket or device): never opened.
     case unexpectedType = "unexpected_type"
 
+    /// The status this reason implies.
     public var status: VerdictStatus {
         switch self {
         case .notFound: return .missing

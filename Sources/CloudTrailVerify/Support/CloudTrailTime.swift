@@ -82,7 +82,7 @@ public enum CloudTrailTime {
     }
 
     /// `20250301T010941Z`: the form in digest object keys.
-    public static func compact(_ date: Date) -> String {
+    static func compact(_ date: Date) -> String {
         let c = components(date)
         return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
     }

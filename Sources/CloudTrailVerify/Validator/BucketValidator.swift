@@ -12,14 +12,16 @@ import Foundation
 ///
 /// The work runs in named stages, one way: **plan** (inputs checked, keys loaded, the
 /// inventory of every entry under every root, chains selected), **walk** and **hash** (each
-/// chain newest to oldest, its logs hashed in order; ``ChainRun``), **account** (every log
-/// folder in scope listed once, every entry accounted for; ``LogFolderAccountant``),
+/// chain newest to oldest, its logs hashed in order), **account** (every log
+/// folder in scope listed once, every entry accounted for),
 /// **checkpoint**, and the report, rendered from events at the edge.
 ///
-/// For very large buckets, ``run(_:)`` streams the findings instead of collecting them.
+/// For very large buckets, ``run(isolation:_:)`` streams the findings instead of collecting them.
 public struct BucketValidator: Sendable {
+    /// What to validate and how; read when ``run()`` or ``run(isolation:_:)`` starts.
     public var options: ValidationOptions
 
+    /// Makes a validator; nothing is read until ``run()`` or ``run(isolation:_:)``.
     public init(options: ValidationOptions) {
         self.options = options
     }
@@ -39,9 +41,19 @@ public struct BucketValidator: Sendable {
     ///
     /// Memory does not grow with the bucket: one chain's digest files are listed at a time,
     /// at most ``ValidationOptions/concurrency`` log files are read at once, and the log
-    /// locations the digests list go to a scratch file in `TMPDIR` beyond a fixed budget
-    /// (``ListedLogIndex``). What remains grows with the longest single chain.
+    /// locations the digests list go to a scratch file in `TMPDIR` beyond a fixed budget. What remains grows with the longest single chain.
+    ///
+    /// It runs on the caller's actor (`isolation`, which defaults to the caller's own), so `sink` needs not be
+    /// `Sendable`: it may update the caller's local state, as a writer does. Only the hashing runs in child tasks.
+    /// Called from the main actor, the walk runs there too; to keep the main actor free, call it from a
+    /// nonisolated function, or use ``run()``, which always runs off the caller's actor.
+    ///
+    /// - Parameters:
+    ///   - isolation: the actor the walk and `sink` run on; leave it to its default.
+    ///   - sink: receives every ``ValidationEvent`` in report order, one at a time.
+    /// - Returns: what the run was given, and the counts and verdict (``ValidationReport/Summary/result``).
     public func run(
+        isolation: isolated (any Actor)? = #isolation,
         _ sink: (ValidationEvent) -> Void
     ) async throws(CloudTrailVerifyError) -> (inputs: ValidationReport.Inputs, summary: ValidationReport.Summary) {
         let plan = try makePlan()
@@ -109,7 +121,7 @@ public struct BucketValidator: Sendable {
         return (1...min(hours, DigestChain.maximumInferredRun)).reversed().map { step in
             let end = newestKey.timestamp.addingTimeInterval(3600 * Double(step))
             return ValidationReport.DigestEntry(
-                s3Uri: S3Location(bucket: bucket, key: newestKey.replacingTimestamp(with: end)).uri,
+                s3URI: S3Location(bucket: bucket, key: newestKey.replacingTimestamp(with: end)).uri,
                 status: .missing, reason: .notFound,
                 message: "not found: CloudTrail delivered digests through \(source), but the newest on disk ends \(CloudTrailTime.display(newestKey.timestamp)); a digest ending about \(CloudTrailTime.display(end)) is missing (the chain's tail was cut)",
                 chain: chain.identity.id, digestStartTime: nil, digestEndTime: CloudTrailTime.display(end),
@@ -121,7 +133,7 @@ public struct BucketValidator: Sendable {
     static func checkCheckpoint(_ entry: ValidationCheckpoint.Entry, location: S3Location, roots: BucketRoots,
                                 chainID: String) -> ValidationReport.DigestEntry? {
         var finding = ValidationReport.DigestEntry(
-            s3Uri: entry.digestS3Uri, status: .missing, reason: .notFound,
+            s3URI: entry.digestS3Uri, status: .missing, reason: .notFound,
             message: "not found: the checkpoint recorded it on \(entry.recordedAt), and it is gone",
             chain: chainID, digestStartTime: nil, digestEndTime: entry.digestEndTime,
             publicKeyFingerprint: nil, signatureSource: nil, logFileCount: nil)

@@ -35,20 +35,21 @@ public struct SignaturesNeeded: Sendable {
     /// One digest that needs its own S3 metadata.
     public struct Entry: Sendable, Hashable {
         /// The object key (its path below the root), for `aws s3api head-object --key`.
-        public var key: String
-        public var reason: Reason
+        public internal(set) var key: String
+        /// Why it needs its own metadata.
+        public internal(set) var reason: Reason
         /// Why, for a person: what is missing or what went wrong.
-        public var detail: String
+        public internal(set) var detail: String
     }
 
     /// Every digest that needs its own metadata, in chain order, chain by chain.
-    public var digests: [Entry]
+    public internal(set) var digests: [Entry]
     /// How many digest files the filters selected.
-    public var digestCount: Int
+    public internal(set) var digestCount: Int
     /// How many of them already have a usable signature of their own (extended attribute or sidecar).
-    public var withMetadata: Int
+    public internal(set) var withMetadata: Int
     /// How many have none but are vouched for by the digest that links to them.
-    public var vouchedBySuccessor: Int
+    public internal(set) var vouchedBySuccessor: Int
 
     /// Finds the digests under `options.root` that need their own S3 metadata.
     ///
@@ -67,9 +68,9 @@ public struct SignaturesNeeded: Sendable {
                 throw CloudTrailVerifyError(.noDigestsFound, "no CloudTrail digest files under it", path: inventory.root,
                                             expected: "[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/*.json.gz")
             }
-            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches --s3-prefix, --trail-arn, --account-id or --region",
+            throw CloudTrailVerifyError(.noDigestsFound, "no digest chain matches the prefix, trail, account and region filters",
                                         path: inventory.root,
-                                        found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "))
+                                        found: inventory.chains.keys.sorted().map(\.id).joined(separator: ", "), option: .filters)
         }
 
         var result = SignaturesNeeded(digests: [], digestCount: 0, withMetadata: 0, vouchedBySuccessor: 0)

@@ -2,12 +2,15 @@ import Foundation
 
 /// The `--start-time` / `--end-time` range, with the AWS CLI's semantics.
 public struct TimeWindow: Sendable, Hashable {
+    /// Logs delivered before this are not validated; `nil` starts at the oldest digest.
     public var start: Date? { didSet { startCode = Self.code(start) } }
+    /// Logs delivered after this are not validated (digests up to an hour later are read, as they list logs delivered before it); `nil` ends at the newest digest.
     public var end: Date? { didSet { endCode = Self.code(end?.addingTimeInterval(3600)) } }
     /// The bounds as key timestamp codes, computed once: `admits` runs for every digest file.
     private var startCode: UInt64?
     private var endCode: UInt64?
 
+    /// A window from `start` to `end`; both open by default.
     public init(start: Date? = nil, end: Date? = nil) {
         self.start = start
         self.end = end

@@ -12,6 +12,7 @@ public struct ValidationOptions: Sendable {
     public var bucketRoots: [String: String]
     /// Key files or folders.
     public var publicKeys: [PublicKeySource]
+    /// Which deliveries to validate; open on both sides by default.
     public var window: TimeWindow
     /// Only this trail (`arn:partition:cloudtrail:region:account:trail/name`).
     public var trailARN: String?
@@ -42,12 +43,16 @@ public struct ValidationOptions: Sendable {
     /// It pauses (hints one file in 16) while the files are already cached. Linux only; elsewhere it does nothing.
     public var readAhead: Bool = true
     /// Called with the run's progress a few times a second (from the task running the walk).
+    ///
+    /// It is `@Sendable`: it may capture constants and `Sendable` objects, not local variables. To keep the latest
+    /// value, store it in a `Sendable` box, such as a final class holding a `Mutex` (see <doc:GettingStarted>).
     public var progress: (@Sendable (ValidationProgress) -> Void)?
     /// The order folder entries are visited in; tests shuffle it to prove findings do not depend on it.
     var listingOrder: DirectoryWalker.Order = .asListed
     /// Listed log locations kept in memory before they go to a scratch file; tests make it tiny.
     var listedLogBudget: Int = ListedLogIndex.defaultBudget
 
+    /// Options with everything a run needs up front; the rest are properties with defaults, set afterwards.
     public init(
         root: String,
         bucket: String? = nil,

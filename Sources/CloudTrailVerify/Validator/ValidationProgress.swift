@@ -5,10 +5,13 @@ import Foundation
 public struct ValidationProgress: Sendable, Equatable {
     /// Digests judged so far, and how many the time window admits in all (an estimate of the work).
     public var digestsDone: Int
+    /// Digests the time window admits, in all chains: the work to do, as far as digests go.
     public var digestsTotal: Int
+    /// Log files hashed (or found missing) so far.
     public var logFilesDone: Int
     /// Bytes read from disk, and bytes hashed (uncompressed), so far.
     public var bytesRead: Int
+    /// Bytes hashed so far, uncompressed: what ``megabytesPerSecond`` counts.
     public var bytesHashed: Int
     /// Seconds since the run began.
     public var elapsed: TimeInterval

@@ -54,7 +54,10 @@ struct ChainRun {
     let chain: BucketValidator.Plan.Chain
     let shared: Shared
 
-    func run(_ sink: (ValidationEvent) -> Void) async throws(CloudTrailVerifyError) -> Outcome {
+    /// Walks the chain and hashes its logs, on the caller's actor (`isolation`): `sink` is the caller's and may
+    /// touch its state; only the hashing runs in child tasks.
+    func run(isolation: isolated (any Actor)? = #isolation,
+             _ sink: (ValidationEvent) -> Void) async throws(CloudTrailVerifyError) -> Outcome {
         let options = shared.options
         let plan = shared.plan
         let roots = plan.roots
@@ -154,7 +157,7 @@ struct ChainRun {
                              hasher.lastBytesRead, hasher.lastBytesHashed)
                         }
                         return (sequence, .logFile(ValidationReport.LogFileEntry(
-                            s3Uri: check.entry.location.uri, status: verdict.status, reason: verdict.reason,
+                            s3URI: check.entry.location.uri, status: verdict.status, reason: verdict.reason,
                             note: verdict.note, message: verdict.message, chain: chainID, digest: check.digestURI,
                             oldestEventTime: check.entry.oldestEventTime, newestEventTime: check.entry.newestEventTime)),
                                 read, hashed)
@@ -170,7 +173,7 @@ struct ChainRun {
                 enqueue(.digest(entry))
             }
             while var step = walker.nextStep() {
-                if readAhead != nil, let location = BucketValidator.location(ofURI: step.digest.s3Uri),
+                if readAhead != nil, let location = BucketValidator.location(ofURI: step.digest.s3URI),
                    let index = walkChain.fileIndex(of: location),
                    let position = BucketValidator.admittedPosition(of: walkChain.files[index], in: admitted) {
                     hintDigests(below: position)
@@ -179,7 +182,7 @@ struct ChainRun {
                     outcome.newestValid = step.digest
                 }
                 if step.isCheckpointStop {
-                    started.incrementalFrom = step.digest.s3Uri
+                    started.incrementalFrom = step.digest.s3URI
                 }
                 evidence.record(step.digest)
                 enqueue(.digest(step.digest))
@@ -214,7 +217,7 @@ struct ChainRun {
                     do throws(CloudTrailVerifyError) {
                         var kept: [ValidationReport.LogFileEntry] = []
                         for entry in step.unverifiedLogs {
-                            if let location = BucketValidator.location(ofURI: entry.s3Uri), try listed.contains(location) { continue }
+                            if let location = BucketValidator.location(ofURI: entry.s3URI), try listed.contains(location) { continue }
                             kept.append(entry)
                         }
                         step.unverifiedLogs = kept
@@ -266,9 +269,9 @@ struct ChainRun {
            let end = digest.digestEndTime.flatMap(CloudTrailTime.parse) {
             span.cover(start: start, end: end)
         } else if digest.inferred != true, digest.status == .invalid, digest.logFileCount == nil,
-                  let location = BucketValidator.location(ofURI: digest.s3Uri), let key = DigestObjectKey(location.key) {
+                  let location = BucketValidator.location(ofURI: digest.s3URI), let key = DigestObjectKey(location.key) {
             // Present but unreadable (or not opened): its hour is covered by a digest whose list is unknown.
-            span.unreadableDigests.append((key.timestamp.addingTimeInterval(-3900), key.timestamp, digest.s3Uri))
+            span.unreadableDigests.append((key.timestamp.addingTimeInterval(-3900), key.timestamp, digest.s3URI))
         }
         if let gap = step.gap, let start = CloudTrailTime.parse(gap.start), let end = CloudTrailTime.parse(gap.end) {
             span.gaps.append((start, end))

@@ -26,7 +26,7 @@ struct GapEvidence {
     /// Remembers a digest the walk judged, if it is valid.
     mutating func record(_ digest: ValidationReport.DigestEntry) {
         guard digest.status == .valid, digest.inferred != true, let sha = digest.sha256.flatMap(Self.prefix),
-              let location = BucketValidator.location(ofURI: digest.s3Uri), let index = chain.fileIndex(of: location) else { return }
+              let location = BucketValidator.location(ofURI: digest.s3URI), let index = chain.fileIndex(of: location) else { return }
         valid.append((Int32(index), sha))
     }
 

@@ -4,38 +4,49 @@ import Foundation
 /// validation switched off, the trail deleted, or their opposites.
 public struct GapExplanation: Sendable, Codable, Equatable {
     /// `StopLogging`, `DeleteTrail`, `UpdateTrail`, `StartLogging` or `CreateTrail`.
-    public var eventName: String
+    public internal(set) var eventName: String
     /// The record's `eventTime`, as written.
-    public var eventTime: String
+    public internal(set) var eventTime: String
     /// Who made the call (`userIdentity.arn`), when the record says.
-    public var userArn: String?
+    public internal(set) var userARN: String?
     /// Where the call came from (`sourceIPAddress`), when the record says.
-    public var sourceIPAddress: String?
+    public internal(set) var sourceIPAddress: String?
     /// The log file the record was read from, as the path was given.
-    public var logFile: String
+    public internal(set) var logFile: String
     /// The parameter that decided the meaning, as `EnableLogFileValidation false`.
-    public var detail: String?
+    public internal(set) var detail: String?
     /// What the event did: one of the ``Meaning`` texts.
-    public var meaning: String
+    public internal(set) var meaning: String
 
-    public init(eventName: String, eventTime: String, userArn: String?, sourceIPAddress: String?,
+    init(eventName: String, eventTime: String, userARN: String?, sourceIPAddress: String?,
                 logFile: String, detail: String?, meaning: String) {
         self.eventName = eventName
         self.eventTime = eventTime
-        self.userArn = userArn
+        self.userARN = userARN
         self.sourceIPAddress = sourceIPAddress
         self.logFile = logFile
         self.detail = detail
         self.meaning = meaning
     }
 
+    /// The JSON keys, as `docs/report.md` documents them.
+    enum CodingKeys: String, CodingKey {
+        case eventName, eventTime, userARN = "userArn", sourceIPAddress, logFile, detail, meaning
+    }
+
     /// The texts ``meaning`` takes.
     public enum Meaning {
+        /// `StopLogging`: the trail stopped delivering logs.
         public static let loggingStopped = "logging stopped"
+        /// `UpdateTrail` with `EnableLogFileValidation false`: no digests from then on.
         public static let validationDisabled = "log file validation disabled"
+        /// `DeleteTrail`: the trail, and its deliveries, ended.
         public static let trailDeleted = "trail deleted"
+        /// `StartLogging`: deliveries resumed.
         public static let loggingStarted = "logging started"
+        /// `UpdateTrail` with `EnableLogFileValidation true`: digests resumed.
         public static let validationEnabled = "log file validation enabled"
+        /// `CreateTrail`: a trail (perhaps of the same name) began.
         public static let trailCreated = "trail created"
     }
 }
@@ -47,22 +58,22 @@ public struct GapExplanation: Sendable, Codable, Equatable {
 /// in the trail's own logs: someone called `StopLogging`, turned validation off with
 /// `UpdateTrail`, or deleted the trail. The logs are evidence an attacker may have
 /// written, so this only reports what they say; it never decides a verdict.
-public enum GapExplainer {
+enum GapExplainer {
     /// How far outside the gap an event still counts: CloudTrail delivers logs about
     /// every five minutes and digests hourly, so the cause lies up to an hour before
     /// the last digest and the cure up to an hour after the next.
-    public static let margin: TimeInterval = 2 * 3600
+    static let margin: TimeInterval = 2 * 3600
 
     /// The most bytes one log file may hold on disk; larger files are not read for explanations.
-    public static let maximumLogSize = 256 << 20
+    static let maximumLogSize = 256 << 20
     /// The most inflated bytes of one log searched for a CloudTrail call (as a stream, in constant memory).
-    public static let maximumScannedLogSize = 1 << 30
+    static let maximumScannedLogSize = 1 << 30
     /// The most inflated bytes of one log that holds `cloudtrail.amazonaws.com` (or a `\u` escape) and is
     /// therefore parsed; with ``maximumLogValueCount`` this bounds the memory a log costs.
-    public static let maximumParsedLogSize = 48 << 20
+    static let maximumParsedLogSize = 48 << 20
     /// The most JSON values kept while parsing one log: the records that may explain a gap, plus the record
     /// being read. A real CloudTrail record holds tens to hundreds.
-    public static let maximumLogValueCount = 100_000
+    static let maximumLogValueCount = 100_000
 
     /// The CloudTrail events in `logFiles` that explain a gap from `gapStart` to `gapEnd`,
     /// oldest first.
@@ -74,7 +85,7 @@ public enum GapExplainer {
     ///   - gapEnd: the start of the first digest after it.
     ///   - trailName: keep only calls about this trail (a name or a trail ARN), plus
     ///     calls that name no trail; `nil` keeps calls about every trail.
-    public static func explain(logFiles: [String], gapStart: Date, gapEnd: Date, trailName: String?) -> [GapExplanation] {
+    static func explain(logFiles: [String], gapStart: Date, gapEnd: Date, trailName: String?) -> [GapExplanation] {
         search(logFiles: logFiles, gapStart: gapStart, gapEnd: gapEnd, trailName: trailName).explanations
     }
 
@@ -169,7 +180,7 @@ public enum GapExplainer {
             if case .string(let text)? = value { return text }
             return nil
         }
-        return (date, GapExplanation(eventName: eventName, eventTime: eventTime, userArn: text(record["userIdentity"]?["arn"]),
+        return (date, GapExplanation(eventName: eventName, eventTime: eventTime, userARN: text(record["userIdentity"]?["arn"]),
                                      sourceIPAddress: text(record["sourceIPAddress"]), logFile: logFile,
                                      detail: detail, meaning: meaning))
     }

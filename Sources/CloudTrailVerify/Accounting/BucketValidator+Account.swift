@@ -14,7 +14,7 @@ extension BucketValidator {
 
         // Objects that are not CloudTrail's, where the filters let the run look.
         for (bucket, _, inventory) in roots {
-            for finding in inventory.findings where plan.isInScope(finding.scope) {
+            for finding in inventory.findings where plan.isInScope(finding.scope) && Shard.owns(options.shard, finding.scope) {
                 emit(.object(plan.entry(for: finding, bucket: bucket)))
                 if let scope = finding.scope { withFindings.insert(scope) }
             }
@@ -31,15 +31,16 @@ extension BucketValidator {
             span.unreadableDigests += outcome.span.unreadableDigests
             spans[scope] = span
         }
-        // The run's range, for folders no chain covers: the window given, else what the chains covered,
-        // else (no digest readable) what the selected digests' names span.
-        let covered = spans.values.compactMap { span in span.start.flatMap { start in span.end.map { (start, $0) } } }
-        let named = plan.chains.compactMap { chain -> (Date, Date)? in
+        // The run's range, for folders no chain covers: the window given, else what the selected digests'
+        // names span. Taken from the names, not from what the valid digests cover: it is the same in every
+        // shard of a sharded run (no shard knows what the others' walks found), and a tampered digest cannot
+        // narrow it.
+        let named = plan.allChains.compactMap { chain -> (Date, Date)? in
             guard let oldest = chain.summary.oldestAdmitted.flatMap({ DigestObjectKey($0.key) }),
                   let newest = chain.summary.newestAdmitted.flatMap({ DigestObjectKey($0.key) }) else { return nil }
             return (oldest.timestamp.addingTimeInterval(-3600), newest.timestamp)
         }
-        let fallback = covered.isEmpty ? named : covered
+        let fallback = named
         let runStart = options.window.start ?? fallback.map(\.0).min() ?? .distantPast
         let runEnd = options.window.end ?? fallback.map(\.1).max() ?? .distantFuture
 
@@ -47,7 +48,7 @@ extension BucketValidator {
         var folders: [(bucket: String, folder: String, log: BucketInventory.LogFolder)] = []
         var seen = Set<BucketInventory.LogFolder>()
         for (bucket, folder, inventory) in roots {
-            for log in inventory.logFolders {
+            for log in inventory.logFolders where Shard.owns(options.shard, log.scope) {
                 if bucket == plan.bucket { seen.insert(log) }
                 folders.append((bucket, folder, log))
             }
@@ -65,7 +66,7 @@ extension BucketValidator {
         let others = plan.trailFilter ? ListedLogIndex(budget: options.listedLogBudget) : nil
         if let others {
             for (identity, summary) in plan.inventory.chains where plan.whyNotChecked(FolderScope(identity)) == nil
-                && !plan.chains.contains(where: { $0.identity == identity }) {
+                && Shard.owns(options.shard, FolderScope(identity)) && !plan.chains.contains(where: { $0.identity == identity }) {
                 guard summary.count > 0 else { continue }
                 let scope = FolderScope(identity)
                 let low = spans[scope]?.start ?? runStart

@@ -19,6 +19,9 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         /// Every key loaded, with its fingerprint and validity window, in load order. Optional so that reports
         /// written before it was added still decode.
         public var publicKeys: [PublicKeyInput]? = nil
+        /// With `--shard K/N`: which share of the run this report is, and the settings every shard must share
+        /// (`cloudtrail-verify merge` checks them). Absent for a run over the whole bucket.
+        public var shard: ShardInput? = nil
     }
 
     /// One public key a run loaded: enough for an auditor to tie each verdict to a published key.

@@ -71,12 +71,14 @@ public struct BucketValidator: Sendable {
         if options.checkCoverage {
             (scopesWithFindings, counter.notChecked) = try account(plan: plan, outcomes: outcomes, listed: shared.listed, emit: emit)
         } else {
-            for finding in plan.inventory.findings where plan.isInScope(finding.scope) {
+            for finding in plan.inventory.findings where plan.isInScope(finding.scope) && Shard.owns(options.shard, finding.scope) {
                 emit(.object(plan.entry(for: finding)))
                 if let scope = finding.scope { scopesWithFindings.insert(scope) }
             }
         }
-        counter.otherObjects = plan.inventory.otherObjects + plan.otherRoots.reduce(0) { $0 + $1.inventory.otherObjects }
+        if options.shard?.ownsRunWide ?? true {
+            counter.otherObjects = plan.inventory.otherObjects + plan.otherRoots.reduce(0) { $0 + $1.inventory.otherObjects }
+        }
 
         // Checkpoint: only chains whose every finding, coverage included, came out clean.
         if let path = options.checkpointFile {

@@ -1,0 +1,33 @@
+extension ValidationReport {
+    /// Which share of a sharded run a report is (`validate --shard K/N`), and the settings that change verdicts,
+    /// which every shard of one run must share (the other inputs are in ``Inputs``).
+    public struct ShardInput: Sendable, Codable, Equatable {
+        /// From 0 to `count - 1`.
+        public var index: Int
+        public var count: Int
+        /// `--strict`.
+        public var strict: Bool
+        /// Not `--no-coverage`.
+        public var checkCoverage: Bool
+        /// Not `--no-gap-explanations`.
+        public var explainGaps: Bool
+        /// The ARN of every trail `--trail` named, sorted.
+        public var trails: [String]
+        /// What digests must reach (`--trail-status`, `--expect-digests-through`), clipped to the window.
+        public var expectDigestsThrough: String?
+        /// `--incremental`.
+        public var incremental: Bool
+
+        public init(index: Int, count: Int, strict: Bool, checkCoverage: Bool, explainGaps: Bool, trails: [String],
+                    expectDigestsThrough: String?, incremental: Bool) {
+            self.index = index
+            self.count = count
+            self.strict = strict
+            self.checkCoverage = checkCoverage
+            self.explainGaps = explainGaps
+            self.trails = trails
+            self.expectDigestsThrough = expectDigestsThrough
+            self.incremental = incremental
+        }
+    }
+}

@@ -111,12 +111,22 @@ extension BucketValidator {
                     emit(.object(entry))
                 })
             if hadFinding { withFindings.insert(log.scope) }
-            emit(.coverage(coverage))
+            var named = coverage
+            // Another bucket's folder has the same key as ROOT's would: say whose it is.
+            if !ByteWise.equal(bucket, plan.bucket) { named.bucket = bucket }
+            emit(.coverage(named))
         }
-        if notChecked.count > plan.notChecked.count || !plan.notChecked.isEmpty {
-            let shown = notChecked.prefix(20).map { "\($0.folder) (\($0.reason))" }.joined(separator: "; ")
-            emit(.notice("not checked in this run: \(shown)\(notChecked.count > 20 ? "; and \(notChecked.count - 20) more (see --format json)" : "")"))
-        }
+        if let notice = Self.notCheckedNotice(notChecked) { emit(.notice(notice)) }
         return (withFindings, notChecked)
+    }
+
+    /// How the notice naming the folders not checked begins (``ShardMerge`` writes it afresh for the whole run).
+    static let notCheckedNoticePrefix = "not checked in this run: "
+
+    /// The notice naming the folders not checked, the first 20 of them; `nil` when every folder was checked.
+    static func notCheckedNotice(_ notChecked: [ValidationReport.NotChecked]) -> String? {
+        guard !notChecked.isEmpty else { return nil }
+        let shown = notChecked.prefix(20).map { "\($0.folder) (\($0.reason))" }.joined(separator: "; ")
+        return notCheckedNoticePrefix + shown + (notChecked.count > 20 ? "; and \(notChecked.count - 20) more (see --format json)" : "")
     }
 }

@@ -270,12 +270,15 @@ extension BucketValidator {
             for identity in other.chains.keys.sorted() where runWide {
                 plan.notChecked.append(ValidationReport.NotChecked(
                     folder: S3Location(bucket: name, key: FolderScope(identity).folder(kind: "CloudTrail-Digest")).uri + " (\(identity.trailName))",
-                    reason: "digest chains are walked from ROOT; digests in a --bucket-root copy are read only where ROOT's digests link to them"))
+                    reason: Self.otherRootChainReason))
             }
             plan.otherRoots.append((name, other))
         }
         return plan
     }
+
+    /// Why a chain found in a `--bucket-root` copy is not walked.
+    static let otherRootChainReason = "digest chains are walked from ROOT; digests in a --bucket-root copy are read only where ROOT's digests link to them"
 
     /// "digests on disk span X to Y": what the disk holds, by the timestamps in the digests' keys.
     static func digestSpan(_ summaries: [BucketInventory.ChainSummary]) -> String {

@@ -17,6 +17,10 @@ extension ValidationReport {
         public var expectDigestsThrough: String?
         /// `--incremental`.
         public var incremental: Bool
+        /// Log files this shard's digests list in log folders another shard accounts for (`s3://…`, sorted): only
+        /// a digest in the wrong place lists them. The merge takes them out of that shard's unreferenced files, as
+        /// one run would. A result of the run, not a setting: the shards need not agree on it.
+        public var listedInOtherShards: [String] = []
 
         public init(index: Int, count: Int, strict: Bool, checkCoverage: Bool, explainGaps: Bool, trails: [String],
                     expectDigestsThrough: String?, incremental: Bool) {

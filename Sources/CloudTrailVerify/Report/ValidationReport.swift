@@ -171,6 +171,8 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public var outsideWindow: Int = 0
         /// Digest chains of this account and region validated in this run (0: none, so nothing here is provable).
         public var digestChains: Int = 1
+        /// The bucket the folder is in, when it is not the run's bucket (a `--bucket-root` copy); absent otherwise.
+        public var bucket: String? = nil
     }
 
     public struct Counts: Sendable, Codable, Equatable {

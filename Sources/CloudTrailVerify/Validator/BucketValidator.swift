@@ -84,7 +84,12 @@ public struct BucketValidator: Sendable {
         if let path = options.checkpointFile {
             try writeCheckpoint(path, plan: plan, outcomes: outcomes, scopesWithFindings: scopesWithFindings, sink: sink)
         }
-        return (plan.inputs, counter.summary)
+        var inputs = plan.inputs
+        if inputs.shard != nil {
+            inputs.shard?.listedInOtherShards = shared.listedInOtherShards.map(\.uri).sorted(by: ByteWise.less)
+                .reduce(into: []) { unique, uri in if unique.last.map({ !ByteWise.equal($0, uri) }) ?? true { unique.append(uri) } }
+        }
+        return (inputs, counter.summary)
     }
 
     /// Where `file` sits in `admitted` (same order as the chain's files), if the window admitted it.

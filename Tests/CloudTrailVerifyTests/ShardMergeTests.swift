@@ -82,3 +82,45 @@ struct ShardMergeTests {
         #expect(refusal([shards[0], elsewhere, shards[2]], names) == nil)
     }
 }
+
+extension ShardMergeTests {
+    @Test("each shard keeps its own checkpoint of its own chains, and --incremental shards merge into the incremental single run")
+    func checkpointsPerShard() async throws {
+        for name in ["multi-region", "org-trail", "two-trails"] {
+            let options = try TestVectorCatalog.options(name, try TestVectorCatalog.expected(name))
+            try await TestSupport.withTemporaryDirectory { scratch in
+                let count = 2
+                var sharded: [ValidationOptions] = []
+                for index in 0..<count {
+                    var shard = options
+                    shard.shard = try Shard(index: index, count: count)
+                    shard.checkpointFile = scratch + "/checkpoint-\(index).json"
+                    let report = try await BucketValidator(options: shard).run()
+                    let checkpoint = try #require(try ValidationCheckpoint.load(path: shard.checkpointFile!))
+                    // Only this shard's chains (those that came out clean).
+                    #expect(Set(checkpoint.chains.keys).isSubset(of: Set(report.chains.map(\.id))), "\(name) shard \(index)")
+                    shard.incremental = true
+                    sharded.append(shard)
+                }
+                var single = options
+                single.checkpointFile = scratch + "/checkpoint.json"
+                _ = try await BucketValidator(options: single).run()
+                single.incremental = true
+
+                var reports: [ValidationReport] = []
+                for shard in sharded { reports.append(try await BucketValidator(options: shard).run()) }
+                let merged = try ShardMerge.merge(reports, names: ["0", "1"])
+                let whole = try await BucketValidator(options: single).run()
+                #expect(merged.chains == whole.chains, "\(name)")
+                #expect(merged.digests == whole.digests, "\(name)")
+                #expect(merged.logFiles == whole.logFiles, "\(name)")
+                #expect(merged.coverage == whole.coverage, "\(name)")
+                #expect(merged.summary == whole.summary, "\(name)")
+                // Each shard wrote its own checkpoint and says so; everything else is the single run's.
+                let isCheckpointNotice = { (text: String) in text.hasPrefix("checkpoint ") }
+                #expect(merged.notices.filter { !isCheckpointNotice($0) } == whole.notices.filter { !isCheckpointNotice($0) }, "\(name)")
+                #expect(merged.notices.filter { $0.hasPrefix("checkpoint written to ") }.count == count, "\(name)")
+            }
+        }
+    }
+}

@@ -13,7 +13,7 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
         abstract: "Prove, offline, that a downloaded copy of a CloudTrail bucket is complete and untouched.",
         discussion: "Exit status: 0 everything in range is valid, 1 something is invalid, missing or unverified, 2 could not run.",
         version: CloudTrailVerifyVersion.current,
-        subcommands: [Validate.self, SignaturesNeededCommand.self, MergeCommand.self],
+        subcommands: [Validate.self, SignaturesNeededCommand.self, MergeCommand.self, ShardOfCommand.self],
         defaultSubcommand: Validate.self
     )
 
@@ -40,7 +40,8 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
             let first = CommandLine.arguments.dropFirst().first
-            let subcommand = [SignaturesNeededCommand.configuration.commandName!, MergeCommand.configuration.commandName!]
+            let subcommand = [SignaturesNeededCommand.configuration.commandName!, MergeCommand.configuration.commandName!,
+                              ShardOfCommand.configuration.commandName!]
                 .first { $0 == first } ?? "validate"
             StandardStreams.error("cloudtrail-verify: \(message) (see 'cloudtrail-verify \(subcommand) --help')\n")
             Foundation.exit(2)

@@ -91,3 +91,44 @@ struct MergeCommandTests {
         #expect(report.inputs.shard?.index == 0 && report.inputs.shard?.count == 1)
     }
 }
+
+extension MergeCommandTests {
+    static func shell(_ script: String, environment: [String: String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [Binary.repositoryRoot.appendingPathComponent(script).path]
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("deploy/run-shard.sh and merge-shards.sh, run as Kubernetes Indexed Job pods would, give the single run's report")
+    func deployScriptsRunShardsAndMerge() throws {
+        let vector = Binary.vectors.appendingPathComponent("orphan-log-folders")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let binaryFolder = URL(fileURLWithPath: Binary.path).deletingLastPathComponent().path
+        let deploy = Binary.repositoryRoot.appendingPathComponent("deploy").path
+        var environment = ["PATH": "\(binaryFolder):\(deploy):/usr/bin:/bin", "SHARDS": "3",
+                           "ROOT": vector.appendingPathComponent("bucket").path, "KEYS": vector.appendingPathComponent("keys").path,
+                           "REPORTS": scratch.path]
+        for index in 0..<3 {
+            environment["JOB_COMPLETION_INDEX"] = "\(index)"
+            let shard = try Self.shell("deploy/run-shard.sh", environment: environment)
+            #expect(shard.status == 0, "shard \(index): \(shard.output)")
+        }
+        environment["JOB_COMPLETION_INDEX"] = nil
+        let merge = try Self.shell("deploy/merge-shards.sh", environment: environment)
+        let single = try Binary.run(["validate", environment["ROOT"]!, "--public-keys", environment["KEYS"]!, "--format", "json"])
+        #expect(merge.status == single.status, "\(merge.output)")
+        let merged = try String(contentsOf: scratch.appendingPathComponent("merged.json"), encoding: .utf8)
+        #expect(merged == single.standardOutput)
+        #expect(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("merged.html").path))
+    }
+}

@@ -124,3 +124,20 @@ extension ShardMergeTests {
         }
     }
 }
+
+extension ShardMergeTests {
+    @Test("with a --bucket-root copy holding the same folders, the merge keeps each bucket's folders apart and in one run's order")
+    func mergeWithAnotherBucketRoot() async throws {
+        for (name, other) in [("orphan-log-folders", "multi-region"), ("multi-region", "orphan-log-folders"), ("two-trails", "org-trail")] {
+            var options = try TestVectorCatalog.options(name, try TestVectorCatalog.expected(name))
+            options.bucketRoots = ["archive-bucket": TestVectorCatalog.folder(other).appendingPathComponent("bucket").path]
+            let single = try await BucketValidator(options: options).run()
+            // The other copy's folders are accounted for too, beside ROOT's of the same key.
+            #expect(single.coverage.contains { $0.bucket == "archive-bucket" }, "\(name) + \(other)")
+            for count in [2, 3, 5] {
+                let merged = try ShardMerge.merge(try await Self.shardReports(options, count: count), names: [])
+                #expect(merged == single, "\(name) + \(other) from \(count) shards")
+            }
+        }
+    }
+}

@@ -7,7 +7,7 @@
 /// the same on every machine and in every process, whatever the listing order and whichever other
 /// shards run. What belongs to no folder (an unreadable folder above any account, notices about the
 /// run as a whole) belongs to shard 0.
-public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// From 0 to `count - 1`.
     public var index: Int
     /// How many shards the run is split into (at least 1).

@@ -45,7 +45,7 @@ trap cleanup EXIT
 node="$(hostname -s)"
 memory="$(free -m | awk '/^Mem:/ { print int($2 * 0.8) }')"
 cpus="$(nproc)"
-# Ports of our own, so that an installed Slurm (or another run) is not disturbed.
+# Loopback addresses, so that a host name the resolver does not know still works. Ports of our own, so that an installed Slurm (or another run) is not disturbed.
 port=$((20000 + RANDOM % 20000))
 
 # munge: a fresh key and a socket in the scratch folder.
@@ -61,7 +61,7 @@ for _ in $(seq 50); do [[ -S "$work/munge/socket" ]] && break; sleep 0.1; done
 
 cat >"$work/slurm.conf" <<EOF
 ClusterName=ctvtest
-SlurmctldHost=$node
+SlurmctldHost=$node(127.0.0.1)
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
 SlurmUser=root
@@ -85,7 +85,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 ReturnToService=2
 SchedulerType=sched/backfill
-NodeName=$node CPUs=$cpus RealMemory=$memory State=UNKNOWN
+NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=ctv Nodes=$node Default=YES MaxTime=INFINITE State=UP
 EOF
 export SLURM_CONF="$work/slurm.conf"

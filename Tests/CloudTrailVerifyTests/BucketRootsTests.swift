@@ -9,6 +9,24 @@ struct BucketRootsTests {
         return nil
     }
 
+    @Test("a folder whose name is canonically equivalent to a checked one, but a link leading out, is checked on its own")
+    func canonicallyEquivalentFolderIsResolvedOnItsOwn() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let bucket = dir + "/bucket"
+            let composed = "caf\u{E9}"
+            let decomposed = "cafe\u{301}"
+            try TestSupport.createDirectory(bucket + "/" + composed)
+            try TestSupport.write("inside", to: bucket + "/" + composed + "/x.json.gz")
+            try TestSupport.createDirectory(dir + "/outside")
+            try TestSupport.write("outside", to: dir + "/outside/x.json.gz")
+            #expect(symlink(dir + "/outside", bucket + "/" + decomposed) == 0)
+            let roots = BucketRoots(["b": bucket])
+            // The composed folder is resolved (and cached) first; the decomposed one must not reuse its answer.
+            #expect(roots.path(for: S3Location(bucket: "b", key: composed + "/x.json.gz")) == .success(bucket + "/" + composed + "/x.json.gz"))
+            #expect(Self.unsafeReason(roots.path(for: S3Location(bucket: "b", key: decomposed + "/x.json.gz")))?.contains("outside") == true)
+        }
+    }
+
     @Test("a normal key joins below the bucket's folder")
     func joinsNormalKey() throws {
         try TestSupport.withTemporaryDirectory { (dir: String) throws in

@@ -158,5 +158,7 @@ struct BucketValidatorAccountingTests {
         let coverage = try #require(report.coverage.first)
         #expect(coverage.listedByTrailsNotValidated == 5)
         #expect(coverage.notInAnyDigest == 1)
+        // The trail left out is named, not passed over.
+        #expect(report.summary.notChecked.contains { $0.folder.hasSuffix("/CloudTrail-Digest/us-east-1 (trail data.events_prod-1)") })
     }
 }

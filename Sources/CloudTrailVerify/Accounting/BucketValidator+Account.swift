@@ -79,6 +79,14 @@ extension BucketValidator {
             }
         }
 
+        // Chains the filters left out are named too, so that a digest folder without logs is not passed over silently.
+        for identity in plan.inventory.chains.keys.sorted() where !plan.chains.contains(where: { $0.identity == identity }) {
+            let scope = FolderScope(identity)
+            notChecked.append(.init(
+                folder: S3Location(bucket: plan.bucket, key: scope.folder(kind: "CloudTrail-Digest")).uri + " (trail \(identity.trailName)\(identity.isBackfill ? ", backfill" : ""))",
+                reason: plan.whyNotChecked(scope) ?? "a chain of a trail not named by --trail-arn or --trail"))
+        }
+
         let accountant = LogFolderAccountant(listed: listed, listedByOtherTrails: others)
         for (bucket, root, log) in folders {
             let uri = S3Location(bucket: bucket, key: log.key).uri

@@ -17,15 +17,18 @@ public struct BucketRoots: Sendable {
     private let resolvedParents = ResolvedFolderCache()
 
     final class ResolvedFolderCache: Sendable {
-        private let entries = Mutex<[String: String?]>([:])
+        // Keyed by the path's bytes: two folder names that are canonically equivalent but different bytes
+        // (one of them a link leading out) must never share an entry.
+        private let entries = Mutex<[ObjectKey: String?]>([:])
 
         func resolve(_ folder: String) -> String? {
-            if let cached = entries.withLock({ $0[folder] }) { return cached }
+            let key = ObjectKey(folder)
+            if let cached = entries.withLock({ $0[key] }) { return cached }
             let resolved = BucketRoots.realPath(folder)
             entries.withLock { cache in
                 // Bounded: a bucket has few folders per day, but a hostile one could have many.
                 if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
-                cache[folder] = .some(resolved)
+                cache[key] = .some(resolved)
             }
             return resolved
         }

@@ -125,16 +125,9 @@ extension BucketValidator {
             }
         }
 
+        let filter = ChainFilter(options: options, trail: trail)
         let selected = inventory.chains.keys.filter { identity in
-            // Names are compared as bytes (see ``ByteWise``).
-            if let prefix, !ByteWise.equal(identity.prefix, prefix) { return false }
-            if let account = options.accountID, !ByteWise.equal(identity.accountID, account) { return false }
-            if !options.regions.isEmpty, !options.regions.contains(where: { ByteWise.equal($0, identity.region) }) { return false }
-            if let trail {
-                guard ByteWise.equal(identity.trailName, trail.name), ByteWise.equal(identity.homeRegion, trail.region) else { return false }
-                // An organization trail's digests carry member accounts, not the owner's.
-                if identity.organizationID == nil, !ByteWise.equal(identity.accountID, trail.accountID) { return false }
-            }
+            guard filter.admits(identity) else { return false }
             if !trails.isEmpty, matchesTrailFile(identity) == nil { return false }
             return true
         }.sorted()

@@ -59,18 +59,9 @@ public struct SignaturesNeeded: Sendable {
     public static func find(options: ValidationOptions) throws(CloudTrailVerifyError) -> SignaturesNeeded {
         let trail = try options.trailARN.map { (text) throws(CloudTrailVerifyError) in try TrailARN(text) }
         let inventory = try BucketInventory.scan(root: options.root, order: options.listingOrder)
-        let prefix = options.s3Prefix.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.flatMap { $0.isEmpty ? nil : $0 }
         // The same selection as the validator's (BucketValidator.makePlan), without the --trail files.
-        let selected = inventory.chains.keys.filter { identity in
-            if let prefix, identity.prefix != prefix { return false }
-            if let account = options.accountID, identity.accountID != account { return false }
-            if !options.regions.isEmpty, !options.regions.contains(identity.region) { return false }
-            if let trail {
-                guard identity.trailName == trail.name, identity.homeRegion == trail.region else { return false }
-                if identity.organizationID == nil, identity.accountID != trail.accountID { return false }
-            }
-            return true
-        }.sorted()
+        let filter = ChainFilter(options: options, trail: trail)
+        let selected = inventory.chains.keys.filter(filter.admits).sorted()
         guard !selected.isEmpty else {
             if inventory.chains.isEmpty {
                 throw CloudTrailVerifyError(.noDigestsFound, "no CloudTrail digest files under it", path: inventory.root,

@@ -41,7 +41,8 @@ struct GapEvidence {
         let low = UInt64(CloudTrailTime.compact(from).filter(\.isASCIIDigit)) ?? 0
         let high = UInt64(CloudTrailTime.compact(to.addingTimeInterval(3600)).filter(\.isASCIIDigit)) ?? .max
         var provenPaths: [String] = []
-        var uris: [String: String] = [:]
+        // Keyed by the path's bytes (see ``ByteWise``).
+        var uris: [ObjectKey: String] = [:]
         for (index, sha) in valid {
             let file = chain.files[Int(index)]
             guard file.timestampCode >= low, file.timestampCode <= high else { continue }
@@ -56,14 +57,14 @@ struct GapEvidence {
                     LogFileVerifier.verify(location: entry.location, expected: entry.expectedSHA256.lowercased(),
                                            roots: roots, hasher: hasher)
                 }
-                guard verdict.status == .valid, uris[logPath] == nil else { continue }
+                guard verdict.status == .valid, uris[ObjectKey(logPath)] == nil else { continue }
                 provenPaths.append(logPath)
-                uris[logPath] = entry.location.uri
+                uris[ObjectKey(logPath)] = entry.location.uri
             }
         }
-        let others = LogFolderAccountant.logFiles(root: root, scope: scope, from: from, to: to).filter { uris[$0] == nil }
+        let others = LogFolderAccountant.logFiles(root: root, scope: scope, from: from, to: to).filter { uris[ObjectKey($0)] == nil }
         func uri(_ path: String) -> String {
-            if let known = uris[path] { return known }
+            if let known = uris[ObjectKey(path)] { return known }
             if path.utf8.starts(with: (root + "/").utf8) {
                 return S3Location(bucket: bucket, key: String(path.dropFirst(root.count + 1))).uri
             }

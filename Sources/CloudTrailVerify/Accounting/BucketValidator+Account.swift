@@ -80,7 +80,9 @@ extension BucketValidator {
         }
 
         // Chains the filters left out are named too, so that a digest folder without logs is not passed over silently.
-        for identity in plan.inventory.chains.keys.sorted() where !plan.chains.contains(where: { $0.identity == identity }) {
+        // With --shard, the shard of the chain's folder names it (and the chains other shards walk are not left out).
+        for identity in plan.inventory.chains.keys.sorted() where Shard.owns(options.shard, FolderScope(identity))
+            && !plan.allChains.contains(where: { $0.identity == identity }) {
             let scope = FolderScope(identity)
             notChecked.append(.init(
                 folder: S3Location(bucket: plan.bucket, key: scope.folder(kind: "CloudTrail-Digest")).uri + " (trail \(identity.trailName)\(identity.isBackfill ? ", backfill" : ""))",

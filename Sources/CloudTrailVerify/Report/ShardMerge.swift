@@ -76,11 +76,14 @@ public enum ShardMerge {
                 < SortKey(phase: 0, bucket: rhs.bucket ?? inputs.bucket, key: rhs.scope)
         }
 
-        // Folders not checked: the plan's (shard 0's, in its order), then the accounting's, by folder.
+        // Folders not checked: the plan's (shard 0's, in its order), then the chains the filters left out (named by
+        // their digest folder and trail: in that text's order, the chains' order), then the log folders, by folder.
         func notCheckedKey(_ entry: ValidationReport.NotChecked) -> SortKey {
             if ByteWise.equal(entry.reason, BucketValidator.otherRootChainReason) { return SortKey(phase: 0) }
             let name = bucket(of: entry.folder)
-            return SortKey(phase: 1, bucket: name, key: String(entry.folder.utf8.dropFirst("s3://".utf8.count + name.utf8.count + 1))!)
+            let key = String(entry.folder.utf8.dropFirst("s3://".utf8.count + name.utf8.count + 1))!
+            let isChain = key.utf8.split(separator: UInt8(ascii: "/")).contains { $0.elementsEqual("CloudTrail-Digest".utf8) }
+            return SortKey(phase: isChain ? 1 : 2, bucket: name, key: key)
         }
         let notChecked = stableSorted(shards.flatMap(\.summary.notChecked)) { notCheckedKey($0) < notCheckedKey($1) }
 

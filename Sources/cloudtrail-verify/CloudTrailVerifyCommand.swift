@@ -13,7 +13,7 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
         abstract: "Prove, offline, that a downloaded copy of a CloudTrail bucket is complete and untouched.",
         discussion: "Exit status: 0 everything in range is valid, 1 something is invalid, missing or unverified, 2 could not run.",
         version: BucketValidator.version,
-        subcommands: [Validate.self, SignaturesNeededCommand.self],
+        subcommands: [Validate.self, SignaturesNeededCommand.self, MergeCommand.self, ShardOfCommand.self],
         defaultSubcommand: Validate.self
     )
 
@@ -39,8 +39,10 @@ struct CloudTrailVerifyCommand: AsyncParsableCommand {
                 Foundation.exit(0)
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            let subcommand = CommandLine.arguments.dropFirst().first == SignaturesNeededCommand.configuration.commandName
-                ? SignaturesNeededCommand.configuration.commandName! : "validate"
+            let first = CommandLine.arguments.dropFirst().first
+            let subcommand = [SignaturesNeededCommand.configuration.commandName!, MergeCommand.configuration.commandName!,
+                              ShardOfCommand.configuration.commandName!]
+                .first { $0 == first } ?? "validate"
             StandardStreams.error("cloudtrail-verify: \(message) (see 'cloudtrail-verify \(subcommand) --help')\n")
             Foundation.exit(2)
         }

@@ -99,6 +99,11 @@ extension Validate {
         @Flag(name: .customLong("no-read-ahead"), help: "Do not ask the kernel for log files before they are hashed.")
         var noReadAhead = false
 
+        @Option(name: .long,
+                help: ArgumentHelp("Validate only share K of N (from 0 to N-1): the chains and log folders of the account and region folders that hash to it. 'auto' or 'auto/N' takes K (and N) from the batch engine's environment (Slurm, Kubernetes Indexed Job, AWS Batch). Combine the shards' JSON reports with 'cloudtrail-verify merge'.",
+                                   valueName: "k/n"))
+        var shard: String?
+
         init() {}
     }
 

@@ -104,6 +104,9 @@ struct Validate: AsyncParsableCommand {
         options.expectDigestsThrough = try Self.time(expectations.expectDigestsThrough, option: "--expect-digests-through")
         options.checkpointFile = expectations.checkpoint
         options.incremental = expectations.incremental
+        options.shard = try strictness.shard.map { (argument) throws(CloudTrailVerifyError) in
+            try Shard(argument: argument, environment: ProcessInfo.processInfo.environment)
+        }
         return options
     }
 

@@ -14,7 +14,7 @@ extension BucketValidator {
 
         // Objects that are not CloudTrail's, where the filters let the run look.
         for (bucket, _, inventory) in roots {
-            for finding in inventory.findings where plan.isInScope(finding.scope) {
+            for finding in inventory.findings where plan.isInScope(finding.scope) && Shard.owns(options.shard, finding.scope) {
                 emit(.object(plan.entry(for: finding, bucket: bucket)))
                 if let scope = finding.scope { withFindings.insert(scope) }
             }
@@ -31,15 +31,16 @@ extension BucketValidator {
             span.unreadableDigests += outcome.span.unreadableDigests
             spans[scope] = span
         }
-        // The run's range, for folders no chain covers: the window given, else what the chains covered,
-        // else (no digest readable) what the selected digests' names span.
-        let covered = spans.values.compactMap { span in span.start.flatMap { start in span.end.map { (start, $0) } } }
-        let named = plan.chains.compactMap { chain -> (Date, Date)? in
+        // The run's range, for folders no chain covers: the window given, else what the selected digests'
+        // names span. Taken from the names, not from what the valid digests cover: it is the same in every
+        // shard of a sharded run (no shard knows what the others' walks found), and a tampered digest cannot
+        // narrow it.
+        let named = plan.allChains.compactMap { chain -> (Date, Date)? in
             guard let oldest = chain.summary.oldestAdmitted.flatMap({ DigestObjectKey($0.key) }),
                   let newest = chain.summary.newestAdmitted.flatMap({ DigestObjectKey($0.key) }) else { return nil }
             return (oldest.timestamp.addingTimeInterval(-3600), newest.timestamp)
         }
-        let fallback = covered.isEmpty ? named : covered
+        let fallback = named
         let runStart = options.window.start ?? fallback.map(\.0).min() ?? .distantPast
         let runEnd = options.window.end ?? fallback.map(\.1).max() ?? .distantFuture
 
@@ -47,7 +48,7 @@ extension BucketValidator {
         var folders: [(bucket: String, folder: String, log: BucketInventory.LogFolder)] = []
         var seen = Set<BucketInventory.LogFolder>()
         for (bucket, folder, inventory) in roots {
-            for log in inventory.logFolders {
+            for log in inventory.logFolders where Shard.owns(options.shard, log.scope) {
                 if bucket == plan.bucket { seen.insert(log) }
                 folders.append((bucket, folder, log))
             }
@@ -65,7 +66,7 @@ extension BucketValidator {
         let others = plan.trailFilter ? ListedLogIndex(budget: options.listedLogBudget) : nil
         if let others {
             for (identity, summary) in plan.inventory.chains where plan.whyNotChecked(FolderScope(identity)) == nil
-                && !plan.chains.contains(where: { $0.identity == identity }) {
+                && Shard.owns(options.shard, FolderScope(identity)) && !plan.chains.contains(where: { $0.identity == identity }) {
                 guard summary.count > 0 else { continue }
                 let scope = FolderScope(identity)
                 let low = spans[scope]?.start ?? runStart
@@ -79,7 +80,9 @@ extension BucketValidator {
         }
 
         // Chains the filters left out are named too, so that a digest folder without logs is not passed over silently.
-        for identity in plan.inventory.chains.keys.sorted() where !plan.chains.contains(where: { $0.identity == identity }) {
+        // With --shard, the shard of the chain's folder names it (and the chains other shards walk are not left out).
+        for identity in plan.inventory.chains.keys.sorted() where Shard.owns(options.shard, FolderScope(identity))
+            && !plan.allChains.contains(where: { $0.identity == identity }) {
             let scope = FolderScope(identity)
             notChecked.append(.init(
                 folder: S3Location(bucket: plan.bucket, key: scope.folder(kind: "CloudTrail-Digest")).uri + " (trail \(identity.trailName)\(identity.isBackfill ? ", backfill" : ""))",
@@ -118,12 +121,22 @@ extension BucketValidator {
                     emit(.object(entry))
                 })
             if hadFinding { withFindings.insert(log.scope) }
-            emit(.coverage(coverage))
+            var named = coverage
+            // Another bucket's folder has the same key as ROOT's would: say whose it is.
+            if !ByteWise.equal(bucket, plan.bucket) { named.bucket = bucket }
+            emit(.coverage(named))
         }
-        if notChecked.count > plan.notChecked.count || !plan.notChecked.isEmpty {
-            let shown = notChecked.prefix(20).map { "\($0.folder) (\($0.reason))" }.joined(separator: "; ")
-            emit(.notice("not checked in this run: \(shown)\(notChecked.count > 20 ? "; and \(notChecked.count - 20) more (see --format json)" : "")"))
-        }
+        if let notice = Self.notCheckedNotice(notChecked) { emit(.notice(notice)) }
         return (withFindings, notChecked)
+    }
+
+    /// How the notice naming the folders not checked begins (``ShardMerge`` writes it afresh for the whole run).
+    static let notCheckedNoticePrefix = "not checked in this run: "
+
+    /// The notice naming the folders not checked, the first 20 of them; `nil` when every folder was checked.
+    static func notCheckedNotice(_ notChecked: [ValidationReport.NotChecked]) -> String? {
+        guard !notChecked.isEmpty else { return nil }
+        let shown = notChecked.prefix(20).map { "\($0.folder) (\($0.reason))" }.joined(separator: "; ")
+        return notCheckedNoticePrefix + shown + (notChecked.count > 20 ? "; and \(notChecked.count - 20) more (see --format json)" : "")
     }
 }

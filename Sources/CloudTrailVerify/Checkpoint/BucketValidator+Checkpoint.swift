@@ -25,9 +25,12 @@ extension BucketValidator {
                 digestS3Uri: entry.s3URI, digestEndTime: end, digestSHA256: sha256, signatureSHA256: nil, recordedAt: now)
         }
         try checkpoint.write(to: path)
-        sink(.notice("checkpoint written to \(path): the newest valid digest of \(written) chain(s)"))
+        sink(.notice(Self.checkpointNoticePrefixes[0] + "\(path): the newest valid digest of \(written) chain(s)"))
         if !skipped.isEmpty {
-            sink(.notice("checkpoint not moved for \(skipped.joined(separator: ", ")): the chain or its account and region folder has findings, and an --incremental run must not start past them"))
+            sink(.notice(Self.checkpointNoticePrefixes[1] + "\(skipped.joined(separator: ", ")): the chain or its account and region folder has findings, and an --incremental run must not start past them"))
         }
     }
+
+    /// How the checkpoint stage's notices begin: they come last in a report (``ShardMerge`` keeps them there).
+    static let checkpointNoticePrefixes = ["checkpoint written to ", "checkpoint not moved for "]
 }

@@ -17,16 +17,9 @@ struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The key as text, when its bytes are valid UTF-8 (the text then holds exactly these bytes).
     var string: String? {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var scalars = String.UnicodeScalarView()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): scalars.append(scalar)
-            case .emptyInput: return String(scalars)
-            case .error: return nil
-            }
-        }
+        // Validated in one pass by the standard library (no scalar-by-scalar append): this runs for every
+        // entry the walkers list, about a tenth of a small log's cost when done scalar by scalar.
+        String(validating: bytes, as: UTF8.self)
     }
 
     /// The key for people: a printable UTF-8 key as it is; otherwise bytes that are not valid

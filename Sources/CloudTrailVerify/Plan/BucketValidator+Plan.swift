@@ -20,7 +20,10 @@ extension BucketValidator {
         var inventory: BucketInventory
         var roots: BucketRoots
         var keys: PublicKeyStore
+        /// The chains this run walks: with `--shard`, those of its share only.
         var chains: [Chain]
+        /// Every chain selected, whichever shard walks it: the run's range for folders no chain covers.
+        var allChains: [Chain] = []
         var inputs: ValidationReport.Inputs
         var notices: [String]
         var checkpoint: ValidationCheckpoint?
@@ -235,8 +238,21 @@ extension BucketValidator {
                                             validityStart: $0.validityStart.map(CloudTrailTime.display),
                                             validityEnd: $0.validityEnd.map(CloudTrailTime.display), bits: $0.bitCount)
         }
-        var plan = Plan(bucket: bucket, inventory: inventory, roots: roots, keys: keys, chains: chains, inputs: inputs,
-                        notices: notices, checkpoint: checkpoint, trailsWithoutDigests: trailsWithoutDigests)
+        let shard = options.shard
+        if let shard {
+            inputs.shard = ValidationReport.ShardInput(
+                index: shard.index, count: shard.count, strict: options.strict, checkCoverage: options.checkCoverage,
+                explainGaps: options.explainGaps, trails: trails.map(\.arn.description).sorted(by: ByteWise.less),
+                expectDigestsThrough: expectation.map(CloudTrailTime.display), incremental: options.incremental)
+        }
+        // Everything above is decided alike in every shard (so that every shard fails alike); from here on,
+        // a shard keeps its own folders' chains, and shard 0 what concerns the run as a whole.
+        let runWide = shard?.ownsRunWide ?? true
+        var plan = Plan(bucket: bucket, inventory: inventory, roots: roots, keys: keys,
+                        chains: chains.filter { Shard.owns(shard, FolderScope($0.identity)) }, inputs: inputs,
+                        notices: runWide ? notices : [], checkpoint: checkpoint,
+                        trailsWithoutDigests: runWide ? trailsWithoutDigests : 0)
+        plan.allChains = chains
         plan.trails = trails
         plan.prefixFilter = prefix
         plan.selectedScopes = Set(selected.map(FolderScope.init))
@@ -246,15 +262,18 @@ extension BucketValidator {
         // The other buckets' copies are inventoried too: their log folders are accounted for like ROOT's.
         for (name, folder) in options.bucketRoots.sorted(by: { ByteWise.less($0.key, $1.key) }) {
             let other = try BucketInventory.scan(root: folder, order: options.listingOrder)
-            for identity in other.chains.keys.sorted() {
+            for identity in other.chains.keys.sorted() where runWide {
                 plan.notChecked.append(ValidationReport.NotChecked(
                     folder: S3Location(bucket: name, key: FolderScope(identity).folder(kind: "CloudTrail-Digest")).uri + " (\(identity.trailName))",
-                    reason: "digest chains are walked from ROOT; digests in a --bucket-root copy are read only where ROOT's digests link to them"))
+                    reason: Self.otherRootChainReason))
             }
             plan.otherRoots.append((name, other))
         }
         return plan
     }
+
+    /// Why a chain found in a `--bucket-root` copy is not walked.
+    static let otherRootChainReason = "digest chains are walked from ROOT; digests in a --bucket-root copy are read only where ROOT's digests link to them"
 
     /// "digests on disk span X to Y": what the disk holds, by the timestamps in the digests' keys.
     static func digestSpan(_ summaries: [BucketInventory.ChainSummary]) -> String {

@@ -3,7 +3,11 @@ extension ValidationReport {
     public var events: [ValidationEvent] {
         let logsByDigest = Dictionary(grouping: logFiles, by: \.digest)
         let gapsByDigest = Dictionary(grouping: gaps, by: \.newerDigest)
-        var events: [ValidationEvent] = notices.map(ValidationEvent.notice)
+        // The accounting and checkpoint stages' notices come after everything else, as in the run.
+        let isLate = { (text: String) in
+            ([BucketValidator.notCheckedNoticePrefix] + BucketValidator.checkpointNoticePrefixes).contains { text.utf8.starts(with: $0.utf8) }
+        }
+        var events: [ValidationEvent] = notices.filter { !isLate($0) }.map(ValidationEvent.notice)
         for chain in chains {
             var started = chain
             started.foundStart = nil
@@ -19,9 +23,12 @@ extension ValidationReport {
         events += objects.map(ValidationEvent.object)
         let unreferenced = Dictionary(grouping: logFiles.filter { $0.digest == nil }, by: \.chain)
         for scope in coverage {
-            events += (unreferenced[scope.scope] ?? []).map(ValidationEvent.logFile)
+            // The same folder key can be in two buckets (ROOT and a --bucket-root copy).
+            let bucket = "s3://" + (scope.bucket ?? inputs.bucket) + "/"
+            events += (unreferenced[scope.scope] ?? []).filter { $0.s3URI.utf8.starts(with: bucket.utf8) }.map(ValidationEvent.logFile)
             events.append(.coverage(scope))
         }
+        events += notices.filter(isLate).map(ValidationEvent.notice)
         return events
     }
 }

@@ -29,6 +29,9 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         /// Every key loaded, with its fingerprint and validity window, in load order. Optional so that reports
         /// written before it was added still decode.
         public internal(set) var publicKeys: [PublicKeyInput]? = nil
+        /// With `--shard K/N`: which share of the run this report is, and the settings every shard must share
+        /// (`cloudtrail-verify merge` checks them). Absent for a run over the whole bucket.
+        public internal(set) var shard: ShardInput? = nil
 
         /// The JSON keys, as `docs/report.md` documents them.
         enum CodingKeys: String, CodingKey {
@@ -43,6 +46,7 @@ public struct ValidationReport: Sendable, Codable, Equatable {
             case accountID = "accountId"
             case regions
             case publicKeys
+            case shard
         }
     }
 
@@ -292,6 +296,8 @@ public struct ValidationReport: Sendable, Codable, Equatable {
         public internal(set) var outsideWindow: Int = 0
         /// Digest chains of this account and region validated in this run (0: none, so nothing here is provable).
         public internal(set) var digestChains: Int = 1
+        /// The bucket the folder is in, when it is not the run's bucket (a `--bucket-root` copy); absent otherwise.
+        public internal(set) var bucket: String? = nil
     }
 
     /// How many entries of one kind ended in each status.

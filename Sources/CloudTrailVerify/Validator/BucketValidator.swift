@@ -83,18 +83,25 @@ public struct BucketValidator: Sendable {
         if options.checkCoverage {
             (scopesWithFindings, counter.notChecked) = try account(plan: plan, outcomes: outcomes, listed: shared.listed, emit: emit)
         } else {
-            for finding in plan.inventory.findings where plan.isInScope(finding.scope) {
+            for finding in plan.inventory.findings where plan.isInScope(finding.scope) && Shard.owns(options.shard, finding.scope) {
                 emit(.object(plan.entry(for: finding)))
                 if let scope = finding.scope { scopesWithFindings.insert(scope) }
             }
         }
-        counter.otherObjects = plan.inventory.otherObjects + plan.otherRoots.reduce(0) { $0 + $1.inventory.otherObjects }
+        if options.shard?.ownsRunWide ?? true {
+            counter.otherObjects = plan.inventory.otherObjects + plan.otherRoots.reduce(0) { $0 + $1.inventory.otherObjects }
+        }
 
         // Checkpoint: only chains whose every finding, coverage included, came out clean.
         if let path = options.checkpointFile {
             try writeCheckpoint(path, plan: plan, outcomes: outcomes, scopesWithFindings: scopesWithFindings, sink: sink)
         }
-        return (plan.inputs, counter.summary)
+        var inputs = plan.inputs
+        if inputs.shard != nil {
+            inputs.shard?.listedInOtherShards = shared.listedInOtherShards.map(\.uri).sorted(by: ByteWise.less)
+                .reduce(into: []) { unique, uri in if unique.last.map({ !ByteWise.equal($0, uri) }) ?? true { unique.append(uri) } }
+        }
+        return (inputs, counter.summary)
     }
 
     /// Where `file` sits in `admitted` (same order as the chain's files), if the window admitted it.

@@ -42,6 +42,9 @@ public struct ValidationOptions: Sendable {
     /// them (`posix_fadvise`), so a bucket copy that is not in the page cache is read many files at a time.
     /// It pauses (hints one file in 16) while the files are already cached. Linux only; elsewhere it does nothing.
     public var readAhead: Bool = true
+    /// Only this share of the run (`--shard K/N`): the chains and log folders of the account and region
+    /// folders that hash to it (``Shard``); `nil` for the whole run.
+    public var shard: Shard?
     /// Called with the run's progress a few times a second (from the task running the walk).
     ///
     /// It is `@Sendable`: it may capture constants and `Sendable` objects, not local variables. To keep the latest

@@ -19,6 +19,20 @@ struct ChainRun {
         private let began = Date()
         private var lastReport = Date.distantPast
         var progress: ValidationProgress
+        /// With `--shard`: logs this shard's digests list in log folders another shard accounts for
+        /// (only a digest in the wrong place does that), so that the merge knows they were listed.
+        var listedInOtherShards: [S3Location] = []
+
+        /// Records a log a digest of `scope`'s chain lists.
+        func insertListed(_ location: S3Location, scopeFolder: [UInt8]) {
+            listed.insert(location)
+            guard let shard = options.shard, shard.count > 1 else { return }
+            // A digest lists its own folder's logs; only others need placing.
+            if location.key.utf8.starts(with: scopeFolder) { return }
+            if let scope = CloudTrailPath(ObjectKey(bytes: Array(location.key.utf8))).scope, !shard.owns(scope) {
+                listedInOtherShards.append(location)
+            }
+        }
 
         init(options: ValidationOptions, plan: BucketValidator.Plan) {
             self.options = options
@@ -65,6 +79,7 @@ struct ChainRun {
         let readAhead = shared.readAhead
         let listed = shared.listed
         var outcome = Outcome(identity: chain.identity)
+        let scopeFolder = Array((FolderScope(chain.identity).logFolder + "/").utf8)
         outcome.span.chains = 1
         // At most `concurrency` log files are hashed at once (`--jobs`); each finishes before another starts.
         let depth = options.concurrency
@@ -191,7 +206,7 @@ struct ChainRun {
                 step.inferredMissing.forEach { enqueue(.digest($0)) }
                 // Every log any digest lists: for the accounting stage, and to report a log once only.
                 if !step.isOffChain {
-                    for location in step.listedLogs { listed.insert(location) }
+                    for location in step.listedLogs { shared.insertListed(location, scopeFolder: scopeFolder) }
                 }
                 Self.cover(&outcome.span, with: step)
                 if let found = step.found {
@@ -225,7 +240,7 @@ struct ChainRun {
                         failure = error
                         break
                     }
-                    for location in step.listedLogs { listed.insert(location) }
+                    for location in step.listedLogs { shared.insertListed(location, scopeFolder: scopeFolder) }
                 }
                 step.unverifiedLogs.forEach { enqueue(.logFile($0)) }
                 if let gap = step.gap { gaps.append(gap) }

@@ -1,6 +1,6 @@
 /// One share of a run split across machines (`validate --shard K/N`): shard `index` of `count`.
 ///
-/// The unit is the log folder of one account and region (``FolderScope``): a folder is accounted for
+/// The unit is the log folder of one account and region (`[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail/REGION`): a folder is accounted for
 /// against the logs every chain delivering there lists, so all of a folder's chains, its accounting and
 /// the objects found in its folders go to one shard. The shard of a folder is the FNV-1a 64-bit hash of
 /// its log-folder key's bytes (`[prefix/]AWSLogs/[o-org/]ACCOUNT/CloudTrail/REGION`) modulo `count`:

@@ -92,7 +92,7 @@ struct ValidationReportTests {
             Self.out("Results found for 2025-03-01T01:00:00Z to 2025-03-01T03:00:00Z:\n"),
             Self.out("\n1/3 digest files valid, 1/3 digest files INVALID, 1/3 digest files UNVERIFIED"),
             Self.out("\n2/4 log files valid, 1/4 log files INVALID, 1/4 log files UNVERIFIED"),
-            Self.out("\n1 of the valid log files were stored already decompressed (see --format json)"),
+            Self.out("\n1 of the valid log files were stored already decompressed (see the JSON report)"),
             Self.out("\n"),
         ])
     }
@@ -114,7 +114,7 @@ struct ValidationReportTests {
             Self.out("Results found for 2025-03-01T01:00:00Z to 2025-03-01T03:00:00Z:\n"),
             Self.out("\n1/3 digest files valid, 1/3 digest files INVALID, 1/3 digest files UNVERIFIED"),
             Self.out("\n2/4 log files valid, 1/4 log files INVALID, 1/4 log files UNVERIFIED"),
-            Self.out("\n1 of the valid log files were stored already decompressed (see --format json)"),
+            Self.out("\n1 of the valid log files were stored already decompressed (see the JSON report)"),
             Self.out("\n"),
         ])
     }

@@ -86,7 +86,7 @@ extension BucketValidator {
             let scope = FolderScope(identity)
             notChecked.append(.init(
                 folder: S3Location(bucket: plan.bucket, key: scope.folder(kind: "CloudTrail-Digest")).uri + " (trail \(identity.trailName)\(identity.isBackfill ? ", backfill" : ""))",
-                reason: plan.whyNotChecked(scope) ?? "a chain of a trail not named by --trail-arn or --trail"))
+                reason: plan.whyNotChecked(scope) ?? "a chain of a trail the trail filter does not name"))
         }
 
         let accountant = LogFolderAccountant(listed: listed, listedByOtherTrails: others)
@@ -137,6 +137,6 @@ extension BucketValidator {
     static func notCheckedNotice(_ notChecked: [ValidationReport.NotChecked]) -> String? {
         guard !notChecked.isEmpty else { return nil }
         let shown = notChecked.prefix(20).map { "\($0.folder) (\($0.reason))" }.joined(separator: "; ")
-        return notCheckedNoticePrefix + shown + (notChecked.count > 20 ? "; and \(notChecked.count - 20) more (see --format json)" : "")
+        return notCheckedNoticePrefix + shown + (notChecked.count > 20 ? "; and \(notChecked.count - 20) more (see the JSON report)" : "")
     }
 }

@@ -27,7 +27,7 @@ extension BucketValidator {
         try checkpoint.write(to: path)
         sink(.notice(Self.checkpointNoticePrefixes[0] + "\(path): the newest valid digest of \(written) chain(s)"))
         if !skipped.isEmpty {
-            sink(.notice(Self.checkpointNoticePrefixes[1] + "\(skipped.joined(separator: ", ")): the chain or its account and region folder has findings, and an --incremental run must not start past them"))
+            sink(.notice(Self.checkpointNoticePrefixes[1] + "\(skipped.joined(separator: ", ")): the chain or its account and region folder has findings, and an incremental run must not start past them"))
         }
     }
 

@@ -92,7 +92,7 @@ struct LogFileVerifier: Sendable {
             path = resolved
         case .failure(.unknownBucket(let name)):
             return Verdict(status: .missing, reason: .notFound,
-                           message: "not found: no local copy of bucket \(name) was given (--bucket-root \(name)=DIR)")
+                           message: "not found: no local copy of bucket \(name) was given")
         case .failure(.unsafeKey(_, let why)):
             return Verdict(status: .invalid, reason: .unsafePath, message: "unsafe path, not opened: \(why)")
         }

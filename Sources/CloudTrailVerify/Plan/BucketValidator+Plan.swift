@@ -46,10 +46,10 @@ extension BucketValidator {
 
         /// Why the folders of `scope` are not checked in this run, or `nil` when they are.
         func whyNotChecked(_ scope: FolderScope) -> String? {
-            if let prefixFilter, !ByteWise.equal(scope.prefix, prefixFilter) { return "outside --s3-prefix \(prefixFilter)" }
-            if let accountFilter, !ByteWise.equal(scope.accountID, accountFilter) { return "left out by --account-id \(accountFilter)" }
+            if let prefixFilter, !ByteWise.equal(scope.prefix, prefixFilter) { return "outside the S3 prefix filter (\(prefixFilter))" }
+            if let accountFilter, !ByteWise.equal(scope.accountID, accountFilter) { return "left out by the account filter (\(accountFilter))" }
             if !regionFilter.isEmpty, !regionFilter.contains(where: { ByteWise.equal($0, scope.region) }) {
-                return "left out by --region"
+                return "left out by the region filter"
             }
             guard trailFilter, !selectedScopes.contains(scope) else { return nil }
             // A multi-region trail delivers from every region: each region folder of its account is its.
@@ -57,7 +57,7 @@ extension BucketValidator {
                 trail.isMultiRegion && ByteWise.equal(scope.prefix, prefixFilter ?? trail.prefix.flatMap { $0.isEmpty ? nil : $0 })
                     && (trail.isOrganizationTrail ? scope.organizationID != nil : ByteWise.equal(scope.accountID, trail.arn.accountID))
             }
-            return multiRegion ? nil : "no chain of the trails named by --trail-arn or --trail delivers here"
+            return multiRegion ? nil : "no chain of the trails the trail filter names delivers here"
         }
 
         func isInScope(_ scope: FolderScope?) -> Bool {
@@ -147,7 +147,7 @@ extension BucketValidator {
                                         option: .publicKeys)
         }
         for file in keys.unboundFiles {
-            notices.append("the keys in \(file) are bound to no region (name the file <region>.json, put it in a <region>/ folder, or pass --public-keys REGION=PATH): they may check digests of any region, so the region check is not made for them")
+            notices.append("the keys in \(file) are bound to no region (name the file <region>.json, put it in a <region>/ folder, or bind it to a region explicitly): they may check digests of any region, so the region check is not made for them")
         }
         try Self.checkKeysMatch(selected, inventory: inventory, keys: keys, window: window)
         let bucket: String
@@ -273,7 +273,7 @@ extension BucketValidator {
     }
 
     /// Why a chain found in a `--bucket-root` copy is not walked.
-    static let otherRootChainReason = "digest chains are walked from ROOT; digests in a --bucket-root copy are read only where ROOT's digests link to them"
+    static let otherRootChainReason = "digest chains are walked from ROOT; digests in another bucket's copy are read only where ROOT's digests link to them"
 
     /// "digests on disk span X to Y": what the disk holds, by the timestamps in the digests' keys.
     static func digestSpan(_ summaries: [BucketInventory.ChainSummary]) -> String {

@@ -115,10 +115,10 @@ public struct ValidationTextWriter: ValidationReportWriter {
             out(Self.ratio(digestCounts, name: chain.backfill ? "backfill digest" : "digest"))
             out(Self.ratio(logCounts, name: "log"))
             if notes > 0 {
-                out("\n\(notes) of the valid log files were stored already decompressed (see --format json)")
+                out("\n\(notes) of the valid log files were stored already decompressed (see the JSON report)")
             }
             if let from = chain.incrementalFrom {
-                out("\nIncremental: only digests newer than \(from), verified by an earlier run (--checkpoint), were checked")
+                out("\nIncremental: only digests newer than \(from), verified by an earlier run (checkpoint), were checked")
             }
             out("\n")
             lastWasDoubleSpaced = false

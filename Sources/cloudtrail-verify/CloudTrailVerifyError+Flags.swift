@@ -19,6 +19,7 @@ extension CloudTrailVerifyError.Option {
         case .expectDigestsThrough: "--expect-digests-through"
         case .checkpointFile: "--checkpoint"
         case .incremental: "--incremental"
+        case .shard: "--shard"
         case .filters: "--s3-prefix, --trail-arn, --trail, --account-id, --region"
         }
     }

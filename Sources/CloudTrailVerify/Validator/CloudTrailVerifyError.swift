@@ -72,6 +72,8 @@ public struct CloudTrailVerifyError: Error, Sendable, Hashable, CustomStringConv
         case checkpointFile
         /// ``ValidationOptions/incremental``.
         case incremental
+        /// ``ValidationOptions/shard``.
+        case shard
         /// The filters together: ``ValidationOptions/s3Prefix``, ``ValidationOptions/trailARN``,
         /// ``ValidationOptions/trailFiles``, ``ValidationOptions/accountID`` and ``ValidationOptions/regions``.
         case filters

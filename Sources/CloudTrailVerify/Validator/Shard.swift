@@ -15,11 +15,11 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 
     public init(index: Int, count: Int) throws(CloudTrailVerifyError) {
         guard count >= 1 else {
-            throw CloudTrailVerifyError(.invalidArgument, "the shard count must be at least 1", path: "--shard", found: "\(count)")
+            throw CloudTrailVerifyError(.invalidArgument, "the shard count must be at least 1", found: "\(count)", option: .shard)
         }
         guard index >= 0, index < count else {
-            throw CloudTrailVerifyError(.invalidArgument, "the shard index must be from 0 to \(count - 1)", path: "--shard",
-                                        found: "\(index)/\(count)")
+            throw CloudTrailVerifyError(.invalidArgument, "the shard index must be from 0 to \(count - 1)",
+                                        found: "\(index)/\(count)", option: .shard)
         }
         self.index = index
         self.count = count
@@ -61,31 +61,31 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         for (engine, indexName, countName) in environmentVariables {
             guard let text = environment[indexName] else { continue }
             guard let index = number(text) else {
-                throw CloudTrailVerifyError(.invalidArgument, "\(indexName) (\(engine)) is not a shard index", path: "--shard auto", found: text)
+                throw CloudTrailVerifyError(.invalidArgument, "\(indexName) (\(engine)) is not a shard index", found: text, option: .shard)
             }
             let engineCount = countName.flatMap { environment[$0] }
             var count = givenCount
             if let engineCount, let countName {
                 guard let parsed = number(engineCount) else {
-                    throw CloudTrailVerifyError(.invalidArgument, "\(countName) (\(engine)) is not a shard count", path: "--shard auto", found: engineCount)
+                    throw CloudTrailVerifyError(.invalidArgument, "\(countName) (\(engine)) is not a shard count", found: engineCount, option: .shard)
                 }
                 if let givenCount, givenCount != parsed {
-                    throw CloudTrailVerifyError(.invalidArgument, "--shard auto/\(givenCount) disagrees with \(countName)=\(parsed)", path: "--shard")
+                    throw CloudTrailVerifyError(.invalidArgument, "auto/\(givenCount) disagrees with \(countName)=\(parsed)", option: .shard)
                 }
                 count = parsed
             }
             guard let count else {
-                throw CloudTrailVerifyError(.invalidArgument, "\(engine) gives no shard count: pass --shard auto/N", path: "--shard auto",
-                                            found: "\(indexName)=\(text)")
+                throw CloudTrailVerifyError(.invalidArgument, "\(engine) gives no shard count: give it as auto/N",
+                                            found: "\(indexName)=\(text)", option: .shard)
             }
             guard count >= 1, index < count else {
-                throw CloudTrailVerifyError(.invalidArgument, "\(indexName)=\(index) is out of range for \(count) shard(s)", path: "--shard auto",
-                                            expected: "0 to \(count - 1)")
+                throw CloudTrailVerifyError(.invalidArgument, "\(indexName)=\(index) is out of range for \(count) shard(s)",
+                                            expected: "0 to \(count - 1)", option: .shard)
             }
             return (index, count)
         }
         let names = environmentVariables.map(\.index).joined(separator: ", ")
-        throw CloudTrailVerifyError(.invalidArgument, "no batch engine's shard index in the environment (\(names))", path: "--shard auto")
+        throw CloudTrailVerifyError(.invalidArgument, "no batch engine's shard index in the environment (\(names))", option: .shard)
     }
 
     private static func number(_ text: String) -> Int? {
@@ -94,7 +94,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func malformed(_ argument: String) -> CloudTrailVerifyError {
-        CloudTrailVerifyError(.invalidArgument, "expected K/N (K from 0 to N-1), auto/N or auto", path: "--shard", found: argument)
+        CloudTrailVerifyError(.invalidArgument, "expected K/N (K from 0 to N-1), auto/N or auto", found: argument, option: .shard)
     }
 
     /// The shard a log folder key (`…/CloudTrail/REGION`) belongs to among `count`.

@@ -21,10 +21,19 @@ struct LogObjectKey: Sendable {
         self.init(bytes: Array(key.utf8), accountID: accountID, region: region)
     }
 
-    /// Byte slicing rather than splitting: this runs once for every file in the log folders.
     init(bytes: [UInt8], accountID: String, region: String) {
+        self.init(bytes: bytes, head: Self.head(accountID: accountID, region: region))
+    }
+
+    /// `ACCOUNT_CloudTrail_REGION_`, the start of every log file name of a scope: made once per folder.
+    static func head(accountID: String, region: String) -> [UInt8] {
+        Array("\(accountID)_CloudTrail_\(region)_".utf8)
+    }
+
+    /// Byte slicing rather than splitting: this runs once for every file in the log folders.
+    /// `head` is ``head(accountID:region:)`` of the scope.
+    init(bytes: [UInt8], head: [UInt8]) {
         let fileStart = (bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 }) ?? 0
-        let head = Array("\(accountID)_CloudTrail_\(region)_".utf8)
         deliveryTime = nil
         // CloudTrail's names end in `.json.gz` (a sidecar a download tool left beside a log does not).
         if bytes.count - fileStart >= head.count + 14, bytes[fileStart..<(fileStart + head.count)].elementsEqual(head),

@@ -225,8 +225,25 @@ extension DigestChain {
     /// Whether a key has what ``BucketRoots`` refuses as unsafe (an empty, `.` or `..` segment, a `%` or a
     /// backslash): such a key is reported where it is used, as `unsafe_path`, not judged by its folders.
     static func mayEscape(_ key: String) -> Bool {
-        key.utf8.contains(UInt8(ascii: "%")) || key.utf8.contains(UInt8(ascii: "\\"))
-            || key.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        if key.utf8.contains(UInt8(ascii: "%")) || key.utf8.contains(UInt8(ascii: "\\")) { return true }
+        guard key.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return key.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        }
+        // ASCII (every character one byte, and no `/` inside `\r\n`): the same segments, judged without
+        // building them, since this runs for every log a digest lists.
+        var length = 0
+        var dots = 0
+        for byte in key.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if length == 0 || (length <= 2 && dots == length) { return true }
+                length = 0
+                dots = 0
+            } else {
+                length += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return length == 0 || (length <= 2 && dots == length)
     }
 
     static func describe(_ interval: TimeInterval) -> String {

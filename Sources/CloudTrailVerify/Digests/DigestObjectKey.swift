@@ -48,6 +48,17 @@ public struct DigestObjectKey: Hashable, Sendable {
         return parts.joined(separator: "/")
     }
 
+    /// `key` split at every `/`, empty segments kept.
+    ///
+    /// An ASCII key is split on its bytes: each of its characters is one byte, except `\r\n`, which holds
+    /// no `/`, so the segments are the same as splitting the characters (this runs several times per digest).
+    static func segments(_ key: String) -> [String] {
+        if key.utf8.allSatisfy({ $0 < 0x80 }) {
+            return key.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { String(Substring($0)) }
+        }
+        return key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    }
+
     static func code(_ compact: String) -> UInt64 {
         UInt64(String(compact.filter(\.isASCIIDigit))) ?? 0
     }
@@ -57,7 +68,7 @@ public struct DigestObjectKey: Hashable, Sendable {
     /// Trail names may contain `_`, `.` and `-`, so the name is what lies between the
     /// fixed-shape parts at both ends, never a greedy match from one side.
     public init?(_ key: String) {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = Self.segments(key)
         // The last `AWSLogs` component that is followed by a digest layout.
         guard let anchor = parts.indices.reversed().first(where: { index in
             guard parts[index] == "AWSLogs" else { return false }

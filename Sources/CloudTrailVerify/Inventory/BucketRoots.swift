@@ -50,6 +50,16 @@ public struct BucketRoots: Sendable {
         return String(cString: resolved)
     }
 
+    /// The folder of a bucket, by the name's bytes. A run names one bucket or a few: those are compared in
+    /// place, with no key built for the lookup (this runs for every log file).
+    private func folder(ofBucket name: String) -> (folder: String, resolved: String)? {
+        if byName.count <= 8 {
+            for (key, value) in byName where key.bytes.elementsEqual(name.utf8) { return value }
+            return nil
+        }
+        return byName[ObjectKey(name)]
+    }
+
     /// Why a location has no usable local path.
     public enum Unresolvable: Error, Sendable, Hashable {
         /// No folder was given for this bucket.
@@ -101,7 +111,7 @@ public struct BucketRoots: Sendable {
     /// must still lie inside the bucket's folder. A path that does not exist is
     /// returned as is: opening it finds nothing, which is the "not found" verdict.
     public func path(for location: S3Location) -> Result<String, Unresolvable> {
-        guard let (folder, resolvedFolder) = byName[ObjectKey(location.bucket)] else {
+        guard let (folder, resolvedFolder) = folder(ofBucket: location.bucket) else {
             return .failure(.unknownBucket(location.bucket))
         }
         if let problem = Self.keyProblem(location.key) {

@@ -16,27 +16,22 @@ struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     init<S: Sequence>(_ bytes: S) where S.Element == UInt8 { self.bytes = Array(bytes) }
 
     /// The key as text, when its bytes are valid UTF-8 (the text then holds exactly these bytes).
-    var string: String? {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var scalars = String.UnicodeScalarView()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): scalars.append(scalar)
-            case .emptyInput: return String(scalars)
-            case .error: return nil
-            }
-        }
-    }
+    ///
+    /// One validating copy: this runs for every entry of every log folder.
+    var string: String? { String(validating: bytes, as: UTF8.self) }
 
     /// The key for people: a printable UTF-8 key as it is; otherwise bytes that are not valid
     /// UTF-8, control characters and `%` itself are percent-encoded (see ``isPrintable``).
-    var display: String { isPrintable ? string! : Self.display(bytes) }
+    var display: String {
+        if let text = string, Self.isPrintable(text) { return text }
+        return Self.display(bytes)
+    }
 
     /// Valid UTF-8 without control characters: shown as it is.
-    var isPrintable: Bool {
-        guard let text = string else { return false }
-        return !text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    var isPrintable: Bool { string.map(Self.isPrintable) ?? false }
+
+    private static func isPrintable(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 
     var description: String { display }

@@ -285,7 +285,28 @@ enum StrictJSON {
 
         mutating func parseString() throws(ParseError) -> String {
             index += 1  // opening quote
-            var out: [UInt8] = []
+            // Most strings hold no escape: up to the closing quote, they are made straight from the input.
+            let start = index
+            var end = index
+            var isASCII = true
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                if byte >= 0x80 { isASCII = false }
+                end += 1
+            }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                index = end + 1
+                // ASCII is valid UTF-8 as it is; anything else is validated, as below.
+                let text = isASCII
+                    ? bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+                    : String(validating: bytes[start..<end], as: UTF8.self)
+                guard let text else { throw fail("invalid UTF-8 in a string") }
+                return text
+            }
+            // An escape, a control character or the end of the input: byte by byte from there.
+            var out = Array(bytes[start..<end])
+            index = end
             while true {
                 guard index < bytes.count else { throw fail("unterminated string") }
                 let byte = bytes[index]

@@ -20,6 +20,8 @@ struct DigestChain {
     var checkpoint: (location: S3Location, sha256: String)? = nil
     /// Stop the walk at ``checkpoint`` when it is still intact (`--incremental`).
     var incremental = false
+    /// How many threads read the chain's digests for ``readClaims()`` (`--jobs`).
+    var claimReaders = 1
 
     /// A log file a valid digest vouches for, waiting to be hashed.
     struct LogCheck: Sendable {
@@ -443,29 +445,74 @@ struct DigestChain {
 
     /// Reads every digest file the window admits once. Unreadable and unsafe files claim nothing; they are
     /// judged where the walk meets them. Memory: one entry per listed log while reading, then only the shared ones.
+    ///
+    /// Nothing is hashed while this runs (it comes before the first valid digest's logs are queued), so the
+    /// files are read by ``claimReaders`` threads at once, a batch at a time, and merged in file order: the
+    /// claims come out the same as read one by one.
     func readClaims() -> Claims {
         var claims = Claims()
         var firstLister: [Int: Int] = [:]
         // An incremental walk stops at the checkpoint: what lies below it was read by the run that wrote it.
         let floor = incremental ? checkpoint.flatMap { DigestObjectKey($0.location.key)?.timestampCode } ?? 0 : 0
-        for (index, file) in admitted.enumerated() where file.timestampCode >= floor {
-            guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: file.key)),
-                  case .success(let digest) = Self.read(path) else { continue }
-            if let previous = digest.previousLocation {
-                claims.predecessors[S3Location.fingerprint(previous), default: []].append(index)
+        let indices = admitted.indices.filter { admitted[$0].timestampCode >= floor }
+        let readers = max(1, claimReaders)
+        let batchSize = 64 * readers
+        var batchStart = 0
+        while batchStart < indices.count {
+            let batch = Array(indices[batchStart..<min(batchStart + batchSize, indices.count)])
+            batchStart += batch.count
+            let read = ClaimBatch(count: batch.count)
+            let work: @Sendable (Int) -> Void = { [self] reader in
+                for slot in stride(from: reader, to: batch.count, by: readers) { read.store(claim(ofFile: batch[slot]), at: slot) }
             }
-            for log in digest.logFiles {
-                let fingerprint = S3Location.fingerprint(log.location)
-                if let first = firstLister[fingerprint] {
-                    if first != index, claims.sharedLogs[fingerprint]?.last != index {
-                        claims.sharedLogs[fingerprint, default: [first]].append(index)
+            if readers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: readers, execute: work) }
+            for (slot, index) in batch.enumerated() {
+                guard let claim = read.claim(at: slot) else { continue }
+                if let previous = claim.previous {
+                    claims.predecessors[previous, default: []].append(index)
+                }
+                for fingerprint in claim.logs {
+                    if let first = firstLister[fingerprint] {
+                        if first != index, claims.sharedLogs[fingerprint]?.last != index {
+                            claims.sharedLogs[fingerprint, default: [first]].append(index)
+                        }
+                    } else {
+                        firstLister[fingerprint] = index
                     }
-                } else {
-                    firstLister[fingerprint] = index
                 }
             }
         }
         return claims
+    }
+
+    /// What one digest claims: its predecessor and its logs, as location fingerprints.
+    private struct FileClaim: Sendable {
+        var previous: Int?
+        var logs: [Int]
+    }
+
+    /// One batch of ``readClaims()``: each reader writes only its own slots, and the batch is merged after all are done.
+    private final class ClaimBatch: @unchecked Sendable {
+        // Raw memory, not an array: writers touch disjoint slots and never the array's shared header.
+        private let slots: UnsafeMutableBufferPointer<FileClaim?>
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        func store(_ claim: FileClaim?, at slot: Int) { slots[slot] = claim }
+        func claim(at slot: Int) -> FileClaim? { slots[slot] }
+    }
+
+    /// The claims of the admitted digest at `index`, or `nil` when it cannot be read as a digest.
+    private func claim(ofFile index: Int) -> FileClaim? {
+        guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: admitted[index].key)),
+              case .success(let digest) = Self.read(path) else { return nil }
+        return FileClaim(previous: digest.previousLocation.map(S3Location.fingerprint),
+                         logs: digest.logFiles.map { S3Location.fingerprint($0.location) })
     }
 
     /// Judges a digest file the walk never reached: a replay under another name, a

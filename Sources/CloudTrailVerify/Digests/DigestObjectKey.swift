@@ -52,11 +52,11 @@ public struct DigestObjectKey: Hashable, Sendable {
     ///
     /// An ASCII key is split on its bytes: each of its characters is one byte, except `\r\n`, which holds
     /// no `/`, so the segments are the same as splitting the characters (this runs several times per digest).
-    static func segments(_ key: String) -> [String] {
+    static func segments(_ key: String) -> [Substring] {
         if key.utf8.allSatisfy({ $0 < 0x80 }) {
-            return key.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { String(Substring($0)) }
+            return key.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
         }
-        return key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        return key.split(separator: "/", omittingEmptySubsequences: false)
     }
 
     static func code(_ compact: String) -> UInt64 {
@@ -83,16 +83,16 @@ public struct DigestObjectKey: Hashable, Sendable {
         var index = anchor + 1
         var organizationID: String?
         if parts[index + 1] != "CloudTrail-Digest" {
-            organizationID = parts[index]
+            organizationID = String(parts[index])
             index += 1
         }
-        let accountID = parts[index]
+        let accountID = String(parts[index])
         // Twelve ASCII digit characters are exactly twelve digit bytes.
         guard accountID.utf8.count == 12, accountID.utf8.allSatisfy(Self.isDigit) else { return nil }
         index += 2
         // REGION / YYYY / MM / DD / file
         guard parts.count == index + 5 else { return nil }
-        let region = parts[index]
+        let region = String(parts[index])
         let folders = parts[(index + 1)...(index + 3)]
         guard zip(folders, [4, 2, 2]).allSatisfy({ $0.utf8.count == $1 && $0.utf8.allSatisfy(Self.isDigit) }) else { return nil }
         let file = parts[index + 4]
@@ -122,7 +122,7 @@ public struct DigestObjectKey: Hashable, Sendable {
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// `TRAIL_HOMEREGION_YYYYMMDDTHHMMSSZ[_backfill].json.gz` after `head`, read by characters.
-    private static func fileName(_ file: String, head: String) -> FileName? {
+    private static func fileName(_ file: Substring, head: String) -> FileName? {
         guard file.hasPrefix(head) else { return nil }
         var rest = file.dropFirst(head.count)
         let isBackfill: Bool
@@ -152,7 +152,7 @@ public struct DigestObjectKey: Hashable, Sendable {
     }
 
     /// ``fileName(_:head:)`` for a name with one character per byte (ASCII, no `\r`), read on its bytes.
-    private static func simpleFileName(_ file: String, head: String) -> FileName? {
+    private static func simpleFileName(_ file: Substring, head: String) -> FileName? {
         let bytes = Array(file.utf8)
         guard bytes.starts(with: head.utf8) else { return nil }
         let start = head.utf8.count

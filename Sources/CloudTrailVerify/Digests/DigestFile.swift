@@ -97,8 +97,7 @@ public struct DigestFile: Sendable {
         guard let members = document.members else {
             throw FormatProblem(message: "JSON is not an object")
         }
-        let fields = Dictionary(members, uniquingKeysWith: { first, _ in first })
-        let reader = FieldReader(fields: fields)
+        let reader = FieldReader(fields: members)
 
         rawJSON = json
         sha256 = MessageDigestAlgorithm.sha256.hash(json).hexString
@@ -112,7 +111,7 @@ public struct DigestFile: Sendable {
         publicKeyFingerprint = try reader.requiredString("digestPublicKeyFingerprint")
         signatureAlgorithm = try reader.optionalString("digestSignatureAlgorithm")
         // Present in every digest (the AWS CLI requires it), null at a chain's start.
-        guard fields["previousDigestSignature"] != nil else {
+        guard reader["previousDigestSignature"] != nil else {
             throw FormatProblem(message: "required field previousDigestSignature is absent")
         }
         previousDigestSignature = try reader.optionalString("previousDigestSignature")
@@ -123,7 +122,7 @@ public struct DigestFile: Sendable {
         newestEventTime = try reader.optionalString("newestEventTime")
         oldestEventTime = try reader.optionalString("oldestEventTime")
 
-        guard let list = fields["logFiles"] else {
+        guard let list = reader["logFiles"] else {
             throw FormatProblem(message: "required field logFiles is absent")
         }
         guard case .array(let entries) = list else {
@@ -135,8 +134,7 @@ public struct DigestFile: Sendable {
             guard let entryMembers = entry.members else {
                 throw FormatProblem(message: "logFiles[\(index)] is not an object")
             }
-            let entryFields = Dictionary(entryMembers, uniquingKeysWith: { first, _ in first })
-            let entryReader = FieldReader(fields: entryFields, context: "logFiles[\(index)].")
+            let entryReader = FieldReader(fields: entryMembers, context: "logFiles[\(index)].")
             logFiles.append(LogFileEntry(
                 location: S3Location(bucket: try entryReader.requiredString("s3Bucket"),
                                      key: try entryReader.requiredString("s3Object")),
@@ -149,11 +147,15 @@ public struct DigestFile: Sendable {
     }
 
     private struct FieldReader {
-        var fields: [String: StrictJSON.Value]
+        /// An object's members, in document order (the parser refuses duplicate names). Looked up by
+        /// comparing names (as `String`, like a dictionary would): a digest's objects are small.
+        var fields: [(String, StrictJSON.Value)]
         var context = ""
 
+        subscript(name: String) -> StrictJSON.Value? { fields.first { $0.0 == name }?.1 }
+
         func requiredString(_ name: String) throws(FormatProblem) -> String {
-            guard let value = fields[name], value != .null else {
+            guard let value = self[name], value != .null else {
                 throw FormatProblem(message: "required field \(context)\(name) is absent")
             }
             guard case .string(let text) = value else {
@@ -163,7 +165,7 @@ public struct DigestFile: Sendable {
         }
 
         func optionalString(_ name: String) throws(FormatProblem) -> String? {
-            guard let value = fields[name], value != .null else { return nil }
+            guard let value = self[name], value != .null else { return nil }
             guard case .string(let text) = value else {
                 throw FormatProblem(message: "\(context)\(name) is not a string")
             }

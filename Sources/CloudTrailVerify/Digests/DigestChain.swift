@@ -88,6 +88,20 @@ struct DigestChain {
         self.roots = roots
         self.keys = keys
         self.window = window
+        var byKey: [Int: Int] = [:]
+        byKey.reserveCapacity(files.count)
+        for (index, file) in files.enumerated() { byKey[Self.keyHash(file.key)] = byKey[Self.keyHash(file.key)] ?? index }
+        fileByKey = byKey
+    }
+
+    /// Hash of a key's bytes → its first index in ``files``: ``fileIndex(of:)`` is asked several times per digest,
+    /// and finding it by the key's timestamp would parse the key each time.
+    private let fileByKey: [Int: Int]
+
+    private static func keyHash(_ key: String) -> Int {
+        var hasher = Hasher()
+        ByteWise.hash(key, into: &hasher)
+        return hasher.finalize()
     }
 
     /// Walks the chain one digest at a time, so the caller can hash logs and report
@@ -519,7 +533,11 @@ struct DigestChain {
     /// duplicate, a fork, or simply unlinked. All are invalid: the chain does not vouch for them.
     /// Where a location sits in ``files`` (sorted by timestamp, then key), if it is one of them.
     func fileIndex(of location: S3Location) -> Int? {
-        guard ByteWise.equal(location.bucket, bucket), let code = DigestObjectKey(location.key)?.timestampCode else { return nil }
+        guard ByteWise.equal(location.bucket, bucket) else { return nil }
+        // Every key in `files` parses with the timestamp it is sorted by, so the key found by its bytes is the
+        // one the search below finds; a hash that names another key (a collision) falls back to the search.
+        if let index = fileByKey[Self.keyHash(location.key)], ByteWise.equal(files[index].key, location.key) { return index }
+        guard let code = DigestObjectKey(location.key)?.timestampCode else { return nil }
         let probe = BucketInventory.DigestOnDisk(key: location.key, timestampCode: code, isSymbolicLink: false)
         let low = files.partitioningIndex { !BucketInventory.DigestOnDisk.precedes($0, probe) }
         return low < files.count && ByteWise.equal(files[low].key, location.key) ? low : nil

@@ -120,7 +120,9 @@ public struct BucketRoots: Sendable {
         let path = folder + "/" + location.key
         // Resolve the parent folder (cached), then look at the last component alone: a link
         // there is resolved in full; a plain file is inside whenever its folder is.
-        let slash = location.key.lastIndex(of: "/")
+        // An ASCII key has one character per byte (and no `/` inside `\r\n`): its last `/` is found on the bytes.
+        let slash = location.key.utf8.allSatisfy({ $0 < 0x80 })
+            ? location.key.utf8.lastIndex(of: UInt8(ascii: "/")) : location.key.lastIndex(of: "/")
         let parent = slash.map { folder + "/" + location.key[..<$0] } ?? folder
         let name = slash.map { String(location.key[location.key.index(after: $0)...]) } ?? location.key
         guard let resolvedParent = resolvedParents.resolve(parent) else {

@@ -462,7 +462,9 @@ struct DigestChain {
     ///
     /// Nothing is hashed while this runs (it comes before the first valid digest's logs are queued), so the
     /// files are read by ``claimReaders`` threads at once, a batch at a time, and merged in file order: the
-    /// claims come out the same as read one by one.
+    /// claims come out the same as read one by one. Those threads read within small limits (``claimReadLimits``),
+    /// so that two digests parsed at once cost little; a file they cannot read that way (too large, or not a
+    /// digest) is read again in full when its batch is merged, alone, as the walk reads one digest at a time.
     func readClaims() -> Claims {
         var claims = Claims()
         var firstLister: [Int: Int] = [:]
@@ -476,12 +478,15 @@ struct DigestChain {
             let batch = Array(indices[batchStart..<min(batchStart + batchSize, indices.count)])
             batchStart += batch.count
             let read = ClaimBatch(count: batch.count)
-            let work: @Sendable (Int) -> Void = { [self] reader in
-                for slot in stride(from: reader, to: batch.count, by: readers) { read.store(claim(ofFile: batch[slot]), at: slot) }
+            if readers > 1 {
+                DispatchQueue.concurrentPerform(iterations: readers) { [self] reader in
+                    for slot in stride(from: reader, to: batch.count, by: readers) {
+                        read.store(claim(ofFile: batch[slot], limits: Self.claimReadLimits), at: slot)
+                    }
+                }
             }
-            if readers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: readers, execute: work) }
             for (slot, index) in batch.enumerated() {
-                guard let claim = read.claim(at: slot) else { continue }
+                guard let claim = read.claim(at: slot) ?? claim(ofFile: index, limits: nil) else { continue }
                 if let previous = claim.previous {
                     claims.predecessors[previous, default: []].append(index)
                 }
@@ -521,10 +526,15 @@ struct DigestChain {
         func claim(at slot: Int) -> FileClaim? { slots[slot] }
     }
 
-    /// The claims of the admitted digest at `index`, or `nil` when it cannot be read as a digest.
-    private func claim(ofFile index: Int) -> FileClaim? {
+    /// Inflated size and JSON values of the digests ``readClaims()`` reads in parallel: real digests are far
+    /// smaller, and two parses this size cost a few megabytes.
+    static let claimReadLimits = (size: 1 << 20, values: 50_000)
+
+    /// The claims of the admitted digest at `index`, or `nil` when it cannot be read as a digest (within
+    /// `limits`, when given, instead of a digest's).
+    private func claim(ofFile index: Int, limits: (size: Int, values: Int)?) -> FileClaim? {
         guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: admitted[index].key)),
-              case .success(let digest) = Self.read(path) else { return nil }
+              case .success(let digest) = Self.read(path, limits: limits) else { return nil }
         return FileClaim(previous: digest.previousLocation.map(S3Location.fingerprint),
                          logs: digest.logFiles.map { S3Location.fingerprint($0.location) })
     }
@@ -747,14 +757,17 @@ struct DigestChain {
         return result
     }
 
-    static func read(_ path: String) -> Result<DigestFile, DigestFile.FormatProblem> {
+    static func read(_ path: String, limits: (size: Int, values: Int)? = nil) -> Result<DigestFile, DigestFile.FormatProblem> {
         switch RegularFile.read(path, limit: DigestFile.maximumFileSize) {
         case .failure(.tooLarge(let size)):
             return .failure(.init(message: "file is \(size) bytes, over the \(DigestFile.maximumFileSize)-byte limit"))
         case .failure(let problem):
             return .failure(.init(message: problem.message))
         case .success(let bytes):
-            return Result { () throws(DigestFile.FormatProblem) in try DigestFile(compressed: bytes) }
+            guard let limits else { return Result { () throws(DigestFile.FormatProblem) in try DigestFile(compressed: bytes) } }
+            return Result { () throws(DigestFile.FormatProblem) in
+                try DigestFile(compressed: bytes, sizeLimit: limits.size, valueLimit: limits.values)
+            }
         }
     }
 }

@@ -68,29 +68,38 @@ public struct DigestFile: Sendable {
 
     /// Gunzips and parses a digest file's bytes.
     public init(compressed: [UInt8]) throws(FormatProblem) {
+        try self.init(compressed: compressed, sizeLimit: Self.maximumUncompressedSize, valueLimit: StrictJSON.maximumValueCount)
+    }
+
+    /// Gunzips and parses within smaller limits than a digest's (a read that may fail and be done again in full).
+    init(compressed: [UInt8], sizeLimit: Int, valueLimit: Int) throws(FormatProblem) {
         let inflated: GzipInflater.Inflated
         do {
-            inflated = try GzipInflater.inflate(compressed, limit: Self.maximumUncompressedSize)
+            inflated = try GzipInflater.inflate(compressed, limit: sizeLimit)
         } catch {
             // Hitting the size limit is not a broken stream: say which limit it was.
-            let overLimit = "inflates to more than \(Self.maximumUncompressedSize) bytes"
+            let overLimit = "inflates to more than \(sizeLimit) bytes"
             throw FormatProblem(message: error.message == overLimit ? "\(overLimit), the limit for a digest"
                                                                     : "not a gzip file: \(error.message)")
         }
         guard inflated.trailingByteCount == 0 else {
             throw FormatProblem(message: "\(inflated.trailingByteCount) bytes after the end of the gzip stream")
         }
-        try self.init(json: inflated.bytes)
+        try self.init(json: inflated.bytes, valueLimit: valueLimit)
     }
 
     /// Parses a digest's uncompressed JSON.
     public init(json: [UInt8]) throws(FormatProblem) {
+        try self.init(json: json, valueLimit: StrictJSON.maximumValueCount)
+    }
+
+    init(json: [UInt8], valueLimit: Int) throws(FormatProblem) {
         guard String(validating: json, as: UTF8.self) != nil else {
             throw FormatProblem(message: "not UTF-8 text")
         }
         let document: StrictJSON.Value
         do {
-            document = try StrictJSON.parse(json)
+            document = try StrictJSON.parse(json, maximumValueCount: valueLimit)
         } catch {
             throw FormatProblem(message: error.exceedsLimit ? "JSON over the reader's limit: \(error)" : "not valid JSON: \(error)")
         }

@@ -39,7 +39,9 @@ struct LogObjectKey: Sendable {
         if bytes.count - fileStart >= head.count + 14, bytes[fileStart..<(fileStart + head.count)].elementsEqual(head),
            bytes.suffix(8).elementsEqual(".json.gz".utf8) {
             let stamp = bytes[(fileStart + head.count)..<(fileStart + head.count + 14)]
-            if stamp.last == UInt8(ascii: "Z") { deliveryTime = CloudTrailTime.parse(String(decoding: stamp, as: UTF8.self)) }
+            if stamp.last == UInt8(ascii: "Z") {
+                deliveryTime = bytes.withUnsafeBufferPointer { CloudTrailTime.parse(utf8: UnsafeBufferPointer(rebasing: $0[stamp.indices])) }
+            }
         }
         // The three folders before the file: YYYY/MM/DD.
         folderDay = nil
@@ -51,7 +53,7 @@ struct LogObjectKey: Sendable {
                 var text = shape
                 text[4] = UInt8(ascii: "-")
                 text[7] = UInt8(ascii: "-")
-                folderDay = CloudTrailTime.parse(String(decoding: text, as: UTF8.self))
+                folderDay = text.withUnsafeBufferPointer { CloudTrailTime.parse(utf8: $0) }
             }
         }
     }

@@ -53,10 +53,35 @@ public struct DigestObjectKey: Hashable, Sendable {
     /// An ASCII key is split on its bytes: each of its characters is one byte, except `\r\n`, which holds
     /// no `/`, so the segments are the same as splitting the characters (this runs several times per digest).
     static func segments(_ key: String) -> [Substring] {
+        let onBytes = key.utf8.withContiguousStorageIfAvailable { bytes -> [Substring]? in
+            var parts: [Substring] = []
+            parts.reserveCapacity(12)
+            var start = 0
+            func part(_ end: Int) -> Substring {
+                // UTF-8 offsets of a native string: O(1), and on character boundaries in ASCII text.
+                Substring(key.utf8[key.utf8.index(key.utf8.startIndex, offsetBy: start)..<key.utf8.index(key.utf8.startIndex, offsetBy: end)])
+            }
+            for (offset, byte) in bytes.enumerated() {
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: "/") {
+                    parts.append(part(offset))
+                    start = offset + 1
+                }
+            }
+            parts.append(part(bytes.count))
+            return parts
+        }
+        if let parts = onBytes ?? nil { return parts }
         if key.utf8.allSatisfy({ $0 < 0x80 }) {
             return key.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
         }
         return key.split(separator: "/", omittingEmptySubsequences: false)
+    }
+
+    /// Whether every byte of `text` is ASCII other than `\r`: one character per byte.
+    private static func isSimple(_ text: String) -> Bool {
+        let simple = { (byte: UInt8) in byte < 0x80 && byte != 0x0D }
+        return text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(simple) } ?? text.utf8.allSatisfy(simple)
     }
 
     static func code(_ compact: String) -> UInt64 {
@@ -99,8 +124,7 @@ public struct DigestObjectKey: Hashable, Sendable {
 
         let head = "\(accountID)_CloudTrail-Digest_\(region)_"
         // An ASCII key without `\r` has one character per byte: its file name is read on bytes, the same way.
-        let isSimple = key.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
-        guard let name = isSimple ? Self.simpleFileName(file, head: head) : Self.fileName(file, head: head),
+        guard let name = Self.isSimple(key) ? Self.simpleFileName(file, head: head) : Self.fileName(file, head: head),
               let timestamp = CloudTrailTime.parse(name.timestampText) else { return nil }
         let (trailName, homeRegion, timestampText, isBackfill) = name
 
@@ -153,7 +177,11 @@ public struct DigestObjectKey: Hashable, Sendable {
 
     /// ``fileName(_:head:)`` for a name with one character per byte (ASCII, no `\r`), read on its bytes.
     private static func simpleFileName(_ file: Substring, head: String) -> FileName? {
-        let bytes = Array(file.utf8)
+        file.utf8.withContiguousStorageIfAvailable { simpleFileName(bytes: $0, head: head) }
+            ?? Array(file.utf8).withUnsafeBufferPointer { simpleFileName(bytes: $0, head: head) }
+    }
+
+    private static func simpleFileName(bytes: UnsafeBufferPointer<UInt8>, head: String) -> FileName? {
         guard bytes.starts(with: head.utf8) else { return nil }
         let start = head.utf8.count
         var end = bytes.count

@@ -9,7 +9,11 @@ public enum CloudTrailTime {
     /// `+00:00` style offset, or none (taken as UTC); also `2025-03-01` and the
     /// compact `20250301T010941Z` of object keys.
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        text.utf8.withContiguousStorageIfAvailable { parse(utf8: $0) } ?? Array(text.utf8).withUnsafeBufferPointer { parse(utf8: $0) }
+    }
+
+    /// ``parse(_:)`` of text given as its UTF-8 bytes (object keys are read as bytes, once per log file).
+    static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         var index = 0
         func digits(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }

@@ -71,6 +71,7 @@ struct LogFolderAccountant {
         }
         let dayStart = CloudTrailTime.startOfDay(start)
         let prefix = Array((key + "/").utf8)
+        let logNameHead = LogObjectKey.head(accountID: scope.accountID, region: scope.region)
         // The walker hands over each folder's files together: what digests listed there is read once per folder.
         var currentFolder: [UInt8]?
         var listedHere: Set<UInt64> = []
@@ -86,8 +87,9 @@ struct LogFolderAccountant {
         }) { entry in
             guard failure == nil else { return }
             let objectKey = ObjectKey(bytes: prefix + entry.relative.bytes)
-            let uri = "s3://\(folder.bucket)/" + objectKey.display
             func report(_ reason: LogFileReason, _ message: String) {
+                // Built only for an entry reported: most entries are accounted for and need no name for people.
+                let uri = "s3://\(folder.bucket)/" + objectKey.display
                 switch reason.status {
                 case .unverified: coverage.unverified += 1
                 case .invalid: coverage.invalid += 1
@@ -105,7 +107,7 @@ struct LogFolderAccountant {
                 report(.unexpectedType, "a \(entry.kind.name), not a file, in a log folder: never opened")
                 return
             }
-            let log = LogObjectKey(bytes: objectKey.bytes, accountID: scope.accountID, region: scope.region)
+            let log = LogObjectKey(bytes: objectKey.bytes, head: logNameHead)
             // In the window? By the file name's delivery time (a whole minute, so only minutes entirely
             // inside count: a log of the window's edge minute may belong to a digest outside it). When the
             // name's date and the day folder disagree, or the name is not CloudTrail's, the day folder
@@ -130,8 +132,10 @@ struct LogFolderAccountant {
                 return
             }
             let location = S3Location(bucket: folder.bucket, key: text)
-            let parent = Array(objectKey.parent.bytes)
-            if parent != currentFolder {
+            // Compared in place: a copy of the folder's name is made only when the folder changes.
+            let parentEnd = objectKey.bytes.lastIndex(of: UInt8(ascii: "/")) ?? 0
+            if !(currentFolder.map { objectKey.bytes[..<parentEnd].elementsEqual($0) } ?? false) {
+                let parent = Array(objectKey.bytes[..<parentEnd])
                 do throws(CloudTrailVerifyError) {
                     let parentText = Substring(String(decoding: parent, as: UTF8.self))
                     listedHere = try listed.files(bucket: folder.bucket, folder: parentText)

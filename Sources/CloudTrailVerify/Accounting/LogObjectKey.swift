@@ -21,16 +21,27 @@ struct LogObjectKey: Sendable {
         self.init(bytes: Array(key.utf8), accountID: accountID, region: region)
     }
 
-    /// Byte slicing rather than splitting: this runs once for every file in the log folders.
     init(bytes: [UInt8], accountID: String, region: String) {
+        self.init(bytes: bytes, head: Self.head(accountID: accountID, region: region))
+    }
+
+    /// `ACCOUNT_CloudTrail_REGION_`, the start of every log file name of a scope: made once per folder.
+    static func head(accountID: String, region: String) -> [UInt8] {
+        Array("\(accountID)_CloudTrail_\(region)_".utf8)
+    }
+
+    /// Byte slicing rather than splitting: this runs once for every file in the log folders.
+    /// `head` is ``head(accountID:region:)`` of the scope.
+    init(bytes: [UInt8], head: [UInt8]) {
         let fileStart = (bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 }) ?? 0
-        let head = Array("\(accountID)_CloudTrail_\(region)_".utf8)
         deliveryTime = nil
         // CloudTrail's names end in `.json.gz` (a sidecar a download tool left beside a log does not).
         if bytes.count - fileStart >= head.count + 14, bytes[fileStart..<(fileStart + head.count)].elementsEqual(head),
            bytes.suffix(8).elementsEqual(".json.gz".utf8) {
             let stamp = bytes[(fileStart + head.count)..<(fileStart + head.count + 14)]
-            if stamp.last == UInt8(ascii: "Z") { deliveryTime = CloudTrailTime.parse(String(decoding: stamp, as: UTF8.self)) }
+            if stamp.last == UInt8(ascii: "Z") {
+                deliveryTime = bytes.withUnsafeBufferPointer { CloudTrailTime.parse(utf8: UnsafeBufferPointer(rebasing: $0[stamp.indices])) }
+            }
         }
         // The three folders before the file: YYYY/MM/DD.
         folderDay = nil
@@ -42,7 +53,7 @@ struct LogObjectKey: Sendable {
                 var text = shape
                 text[4] = UInt8(ascii: "-")
                 text[7] = UInt8(ascii: "-")
-                folderDay = CloudTrailTime.parse(String(decoding: text, as: UTF8.self))
+                folderDay = text.withUnsafeBufferPointer { CloudTrailTime.parse(utf8: $0) }
             }
         }
     }

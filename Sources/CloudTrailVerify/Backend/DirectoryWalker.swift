@@ -98,7 +98,7 @@ internal enum DirectoryWalker {
                                    message: String(cString: strerror(listingError))))
             }
             // Sorted by bytes, so output that follows the listing is the same on every machine.
-            names.sort { $0.0.lexicographicallyPrecedes($1.0) }
+            names.sort { ByteWise.precedes($0.0, $1.0) }
             if case .shuffled = order { names.shuffle(using: &generator) }
             var subfolders: [[UInt8]] = []
             for (name, type) in names {

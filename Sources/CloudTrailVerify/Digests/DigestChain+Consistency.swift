@@ -80,7 +80,7 @@ extension DigestChain {
                 return Problem(.timeMismatch,
                                "the object name says it ends \(parsed.timestampText), but digestEndTime is \(digest.digestEndTimeText)")
             }
-            let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+            let parts = DigestObjectKey.segments(key)
             let days = parts.dropLast().suffix(3).joined()
             guard days.utf8.elementsEqual(end.utf8.prefix(8)) else {
                 return Problem(.timeMismatch,
@@ -106,32 +106,47 @@ extension DigestChain {
         let folder = DigestObjectKey.regionFolder(prefix: parsed.prefix, organizationID: parsed.organizationID,
                                                   accountID: parsed.accountID, kind: "CloudTrail", region: parsed.region) + "/"
         let head = "\(parsed.accountID)_CloudTrail_\(parsed.region)_"
+        let folderBytes = Array(folder.utf8)
+        let headBytes = Array(head.utf8)
         for log in digest.logFiles {
             // A key that would climb out of the bucket copy is reported on the log itself (unsafe_path).
             if mayEscape(log.location.key) { continue }
             let why: String?
             if !log.location.bucket.utf8.elementsEqual(digest.digestS3Bucket.utf8) {
                 why = "lies in bucket \(log.location.bucket), not \(digest.digestS3Bucket)"
-            } else if !log.location.key.utf8.starts(with: folder.utf8) {
+            } else if !hasPrefix(log.location.key, folderBytes) {
                 why = "lies outside the log folder \(folder)"
+            } else if !isLogName(log.location.key, after: folderBytes.count, head: headBytes) {
+                why = "is not a CloudTrail log file of \(folder) (YYYY/MM/DD/\(head)…json.gz)"
             } else {
-                let rest = log.location.key.utf8.dropFirst(folder.utf8.count).split(separator: UInt8(ascii: "/"),
-                                                                                   omittingEmptySubsequences: false)
-                let digits: (Substring.UTF8View.SubSequence, Int) -> Bool = { part, count in
-                    part.count == count && part.allSatisfy { (0x30...0x39).contains($0) }
-                }
-                if rest.count != 4 || !digits(rest[0], 4) || !digits(rest[1], 2) || !digits(rest[2], 2)
-                    || !rest[3].starts(with: head.utf8) || !rest[3].reversed().starts(with: ".json.gz".utf8.reversed()) {
-                    why = "is not a CloudTrail log file of \(folder) (YYYY/MM/DD/\(head)…json.gz)"
-                } else {
-                    why = nil
-                }
+                why = nil
             }
             if let why {
                 return Problem(.wrongPlace, "lists \(log.location.uri), which \(why)")
             }
         }
         return nil
+    }
+
+    /// Whether `key`'s bytes start with `prefix`.
+    private static func hasPrefix(_ key: String, _ prefix: [UInt8]) -> Bool {
+        key.utf8.withContiguousStorageIfAvailable { $0.starts(with: prefix) } ?? key.utf8.starts(with: prefix)
+    }
+
+    /// Whether the bytes of `key` from `start` are `YYYY/MM/DD/NAME`: four, two and two digits, then a
+    /// name without `/` that starts with `head` and ends in `.json.gz`. Checked in place: this runs for
+    /// every log a digest lists.
+    private static func isLogName(_ key: String, after start: Int, head: [UInt8]) -> Bool {
+        func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let isDigit = { (byte: UInt8) in (0x30...0x39).contains(byte) }
+            let rest = UnsafeBufferPointer(rebasing: bytes[start...])
+            guard rest.count >= 11, rest[0..<4].allSatisfy(isDigit), rest[4] == UInt8(ascii: "/"),
+                  rest[5..<7].allSatisfy(isDigit), rest[7] == UInt8(ascii: "/"),
+                  rest[8..<10].allSatisfy(isDigit), rest[10] == UInt8(ascii: "/") else { return false }
+            let name = rest[11...]
+            return !name.contains(UInt8(ascii: "/")) && name.starts(with: head) && name.reversed().starts(with: ".json.gz".utf8.reversed())
+        }
+        return key.utf8.withContiguousStorageIfAvailable(check) ?? Array(key.utf8).withUnsafeBufferPointer(check)
     }
 
     /// Check 6: each log's event times are in order, none after the digest's end, none long before its start;
@@ -225,8 +240,32 @@ extension DigestChain {
     /// Whether a key has what ``BucketRoots`` refuses as unsafe (an empty, `.` or `..` segment, a `%` or a
     /// backslash): such a key is reported where it is used, as `unsafe_path`, not judged by its folders.
     static func mayEscape(_ key: String) -> Bool {
-        key.utf8.contains(UInt8(ascii: "%")) || key.utf8.contains(UInt8(ascii: "\\"))
-            || key.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        // One pass over the bytes (this runs for every log a digest lists): a `%` or a backslash anywhere
+        // settles it. Otherwise an ASCII key (every character one byte, and no `/` inside `\r\n`) has the
+        // segments of the split below, judged here without building them; any other key is split.
+        var isASCII = true
+        var badSegment = false
+        var length = 0
+        var dots = 0
+        for byte in key.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "\\"):
+                return true
+            case UInt8(ascii: "/"):
+                if length == 0 || (length <= 2 && dots == length) { badSegment = true }
+                length = 0
+                dots = 0
+            default:
+                length += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+                if byte >= 0x80 { isASCII = false }
+            }
+        }
+        if length == 0 || (length <= 2 && dots == length) { badSegment = true }
+        guard isASCII else {
+            return key.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        }
+        return badSegment
     }
 
     static func describe(_ interval: TimeInterval) -> String {

@@ -20,6 +20,8 @@ struct DigestChain {
     var checkpoint: (location: S3Location, sha256: String)? = nil
     /// Stop the walk at ``checkpoint`` when it is still intact (`--incremental`).
     var incremental = false
+    /// How many threads read the chain's digests for ``readClaims()`` (`--jobs`).
+    var claimReaders = 1
 
     /// A log file a valid digest vouches for, waiting to be hashed.
     struct LogCheck: Sendable {
@@ -86,6 +88,20 @@ struct DigestChain {
         self.roots = roots
         self.keys = keys
         self.window = window
+        var byKey: [Int: Int] = [:]
+        byKey.reserveCapacity(files.count)
+        for (index, file) in files.enumerated() { byKey[Self.keyHash(file.key)] = byKey[Self.keyHash(file.key)] ?? index }
+        fileByKey = byKey
+    }
+
+    /// Hash of a key's bytes → its first index in ``files``: ``fileIndex(of:)`` is asked several times per digest,
+    /// and finding it by the key's timestamp would parse the key each time.
+    private let fileByKey: [Int: Int]
+
+    private static func keyHash(_ key: String) -> Int {
+        var hasher = Hasher()
+        ByteWise.hash(key, into: &hasher)
+        return hasher.finalize()
     }
 
     /// Walks the chain one digest at a time, so the caller can hash logs and report
@@ -443,36 +459,95 @@ struct DigestChain {
 
     /// Reads every digest file the window admits once. Unreadable and unsafe files claim nothing; they are
     /// judged where the walk meets them. Memory: one entry per listed log while reading, then only the shared ones.
+    ///
+    /// Nothing is hashed while this runs (it comes before the first valid digest's logs are queued), so the
+    /// files are read by ``claimReaders`` threads at once, a batch at a time, and merged in file order: the
+    /// claims come out the same as read one by one. Those threads read within small limits (``claimReadLimits``),
+    /// so that two digests parsed at once cost little; a file they cannot read that way (too large, or not a
+    /// digest) is read again in full when its batch is merged, alone, as the walk reads one digest at a time.
     func readClaims() -> Claims {
         var claims = Claims()
         var firstLister: [Int: Int] = [:]
         // An incremental walk stops at the checkpoint: what lies below it was read by the run that wrote it.
         let floor = incremental ? checkpoint.flatMap { DigestObjectKey($0.location.key)?.timestampCode } ?? 0 : 0
-        for (index, file) in admitted.enumerated() where file.timestampCode >= floor {
-            guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: file.key)),
-                  case .success(let digest) = Self.read(path) else { continue }
-            if let previous = digest.previousLocation {
-                claims.predecessors[S3Location.fingerprint(previous), default: []].append(index)
-            }
-            for log in digest.logFiles {
-                let fingerprint = S3Location.fingerprint(log.location)
-                if let first = firstLister[fingerprint] {
-                    if first != index, claims.sharedLogs[fingerprint]?.last != index {
-                        claims.sharedLogs[fingerprint, default: [first]].append(index)
+        let indices = admitted.indices.filter { admitted[$0].timestampCode >= floor }
+        let readers = max(1, claimReaders)
+        let batchSize = 64 * readers
+        var batchStart = 0
+        while batchStart < indices.count {
+            let batch = Array(indices[batchStart..<min(batchStart + batchSize, indices.count)])
+            batchStart += batch.count
+            let read = ClaimBatch(count: batch.count)
+            if readers > 1 {
+                DispatchQueue.concurrentPerform(iterations: readers) { [self] reader in
+                    for slot in stride(from: reader, to: batch.count, by: readers) {
+                        read.store(claim(ofFile: batch[slot], limits: Self.claimReadLimits), at: slot)
                     }
-                } else {
-                    firstLister[fingerprint] = index
+                }
+            }
+            for (slot, index) in batch.enumerated() {
+                guard let claim = read.claim(at: slot) ?? claim(ofFile: index, limits: nil) else { continue }
+                if let previous = claim.previous {
+                    claims.predecessors[previous, default: []].append(index)
+                }
+                for fingerprint in claim.logs {
+                    if let first = firstLister[fingerprint] {
+                        if first != index, claims.sharedLogs[fingerprint]?.last != index {
+                            claims.sharedLogs[fingerprint, default: [first]].append(index)
+                        }
+                    } else {
+                        firstLister[fingerprint] = index
+                    }
                 }
             }
         }
         return claims
     }
 
+    /// What one digest claims: its predecessor and its logs, as location fingerprints.
+    private struct FileClaim: Sendable {
+        var previous: Int?
+        var logs: [Int]
+    }
+
+    /// One batch of ``readClaims()``: each reader writes only its own slots, and the batch is merged after all are done.
+    private final class ClaimBatch: @unchecked Sendable {
+        // Raw memory, not an array: writers touch disjoint slots and never the array's shared header.
+        private let slots: UnsafeMutableBufferPointer<FileClaim?>
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        func store(_ claim: FileClaim?, at slot: Int) { slots[slot] = claim }
+        func claim(at slot: Int) -> FileClaim? { slots[slot] }
+    }
+
+    /// Inflated size and JSON values of the digests ``readClaims()`` reads in parallel: real digests are far
+    /// smaller, and two parses this size cost a few megabytes.
+    static let claimReadLimits = (size: 1 << 20, values: 50_000)
+
+    /// The claims of the admitted digest at `index`, or `nil` when it cannot be read as a digest (within
+    /// `limits`, when given, instead of a digest's).
+    private func claim(ofFile index: Int, limits: (size: Int, values: Int)?) -> FileClaim? {
+        guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: admitted[index].key)),
+              case .success(let digest) = Self.read(path, limits: limits) else { return nil }
+        return FileClaim(previous: digest.previousLocation.map(S3Location.fingerprint),
+                         logs: digest.logFiles.map { S3Location.fingerprint($0.location) })
+    }
+
     /// Judges a digest file the walk never reached: a replay under another name, a
     /// duplicate, a fork, or simply unlinked. All are invalid: the chain does not vouch for them.
     /// Where a location sits in ``files`` (sorted by timestamp, then key), if it is one of them.
     func fileIndex(of location: S3Location) -> Int? {
-        guard ByteWise.equal(location.bucket, bucket), let code = DigestObjectKey(location.key)?.timestampCode else { return nil }
+        guard ByteWise.equal(location.bucket, bucket) else { return nil }
+        // Every key in `files` parses with the timestamp it is sorted by, so the key found by its bytes is the
+        // one the search below finds; a hash that names another key (a collision) falls back to the search.
+        if let index = fileByKey[Self.keyHash(location.key)], ByteWise.equal(files[index].key, location.key) { return index }
+        guard let code = DigestObjectKey(location.key)?.timestampCode else { return nil }
         let probe = BucketInventory.DigestOnDisk(key: location.key, timestampCode: code, isSymbolicLink: false)
         let low = files.partitioningIndex { !BucketInventory.DigestOnDisk.precedes($0, probe) }
         return low < files.count && ByteWise.equal(files[low].key, location.key) ? low : nil
@@ -682,14 +757,17 @@ struct DigestChain {
         return result
     }
 
-    static func read(_ path: String) -> Result<DigestFile, DigestFile.FormatProblem> {
+    static func read(_ path: String, limits: (size: Int, values: Int)? = nil) -> Result<DigestFile, DigestFile.FormatProblem> {
         switch RegularFile.read(path, limit: DigestFile.maximumFileSize) {
         case .failure(.tooLarge(let size)):
             return .failure(.init(message: "file is \(size) bytes, over the \(DigestFile.maximumFileSize)-byte limit"))
         case .failure(let problem):
             return .failure(.init(message: problem.message))
         case .success(let bytes):
-            return Result { () throws(DigestFile.FormatProblem) in try DigestFile(compressed: bytes) }
+            guard let limits else { return Result { () throws(DigestFile.FormatProblem) in try DigestFile(compressed: bytes) } }
+            return Result { () throws(DigestFile.FormatProblem) in
+                try DigestFile(compressed: bytes, sizeLimit: limits.size, valueLimit: limits.values)
+            }
         }
     }
 }

@@ -68,37 +68,45 @@ struct DigestFile: Sendable {
 
     /// Gunzips and parses a digest file's bytes.
     init(compressed: [UInt8]) throws(FormatProblem) {
+        try self.init(compressed: compressed, sizeLimit: Self.maximumUncompressedSize, valueLimit: StrictJSON.maximumValueCount)
+    }
+
+    /// Gunzips and parses within smaller limits than a digest's (a read that may fail and be done again in full).
+    init(compressed: [UInt8], sizeLimit: Int, valueLimit: Int) throws(FormatProblem) {
         let inflated: GzipInflater.Inflated
         do {
-            inflated = try GzipInflater.inflate(compressed, limit: Self.maximumUncompressedSize)
+            inflated = try GzipInflater.inflate(compressed, limit: sizeLimit)
         } catch {
             // Hitting the size limit is not a broken stream: say which limit it was.
-            let overLimit = "inflates to more than \(Self.maximumUncompressedSize) bytes"
+            let overLimit = "inflates to more than \(sizeLimit) bytes"
             throw FormatProblem(message: error.message == overLimit ? "\(overLimit), the limit for a digest"
                                                                     : "not a gzip file: \(error.message)")
         }
         guard inflated.trailingByteCount == 0 else {
             throw FormatProblem(message: "\(inflated.trailingByteCount) bytes after the end of the gzip stream")
         }
-        try self.init(json: inflated.bytes)
+        try self.init(json: inflated.bytes, valueLimit: valueLimit)
     }
 
     /// Parses a digest's uncompressed JSON.
     init(json: [UInt8]) throws(FormatProblem) {
+        try self.init(json: json, valueLimit: StrictJSON.maximumValueCount)
+    }
+
+    init(json: [UInt8], valueLimit: Int) throws(FormatProblem) {
         guard String(validating: json, as: UTF8.self) != nil else {
             throw FormatProblem(message: "not UTF-8 text")
         }
         let document: StrictJSON.Value
         do {
-            document = try StrictJSON.parse(json)
+            document = try StrictJSON.parse(json, maximumValueCount: valueLimit)
         } catch {
             throw FormatProblem(message: error.exceedsLimit ? "JSON over the reader's limit: \(error)" : "not valid JSON: \(error)")
         }
         guard let members = document.members else {
             throw FormatProblem(message: "JSON is not an object")
         }
-        let fields = Dictionary(members, uniquingKeysWith: { first, _ in first })
-        let reader = FieldReader(fields: fields)
+        let reader = FieldReader(fields: members)
 
         rawJSON = json
         sha256 = MessageDigestAlgorithm.sha256.hash(json).hexString
@@ -112,7 +120,7 @@ struct DigestFile: Sendable {
         publicKeyFingerprint = try reader.requiredString("digestPublicKeyFingerprint")
         signatureAlgorithm = try reader.optionalString("digestSignatureAlgorithm")
         // Present in every digest (the AWS CLI requires it), null at a chain's start.
-        guard fields["previousDigestSignature"] != nil else {
+        guard reader["previousDigestSignature"] != nil else {
             throw FormatProblem(message: "required field previousDigestSignature is absent")
         }
         previousDigestSignature = try reader.optionalString("previousDigestSignature")
@@ -123,7 +131,7 @@ struct DigestFile: Sendable {
         newestEventTime = try reader.optionalString("newestEventTime")
         oldestEventTime = try reader.optionalString("oldestEventTime")
 
-        guard let list = fields["logFiles"] else {
+        guard let list = reader["logFiles"] else {
             throw FormatProblem(message: "required field logFiles is absent")
         }
         guard case .array(let entries) = list else {
@@ -135,8 +143,7 @@ struct DigestFile: Sendable {
             guard let entryMembers = entry.members else {
                 throw FormatProblem(message: "logFiles[\(index)] is not an object")
             }
-            let entryFields = Dictionary(entryMembers, uniquingKeysWith: { first, _ in first })
-            let entryReader = FieldReader(fields: entryFields, context: "logFiles[\(index)].")
+            let entryReader = FieldReader(fields: entryMembers, context: "logFiles[\(index)].")
             logFiles.append(LogFileEntry(
                 location: S3Location(bucket: try entryReader.requiredString("s3Bucket"),
                                      key: try entryReader.requiredString("s3Object")),
@@ -149,11 +156,15 @@ struct DigestFile: Sendable {
     }
 
     private struct FieldReader {
-        var fields: [String: StrictJSON.Value]
+        /// An object's members, in document order (the parser refuses duplicate names). Looked up by
+        /// comparing names (as `String`, like a dictionary would): a digest's objects are small.
+        var fields: [(String, StrictJSON.Value)]
         var context = ""
 
+        subscript(name: String) -> StrictJSON.Value? { fields.first { $0.0 == name }?.1 }
+
         func requiredString(_ name: String) throws(FormatProblem) -> String {
-            guard let value = fields[name], value != .null else {
+            guard let value = self[name], value != .null else {
                 throw FormatProblem(message: "required field \(context)\(name) is absent")
             }
             guard case .string(let text) = value else {
@@ -163,7 +174,7 @@ struct DigestFile: Sendable {
         }
 
         func optionalString(_ name: String) throws(FormatProblem) -> String? {
-            guard let value = fields[name], value != .null else { return nil }
+            guard let value = self[name], value != .null else { return nil }
             guard case .string(let text) = value else {
                 throw FormatProblem(message: "\(context)\(name) is not a string")
             }

@@ -53,6 +53,16 @@ struct BucketRoots: Sendable {
         return String(cString: resolved)
     }
 
+    /// The folder of a bucket, by the name's bytes. A run names one bucket or a few: those are compared in
+    /// place, with no key built for the lookup (this runs for every log file).
+    private func folder(ofBucket name: String) -> (folder: String, resolved: String)? {
+        if byName.count <= 8 {
+            for (key, value) in byName where key.bytes.elementsEqual(name.utf8) { return value }
+            return nil
+        }
+        return byName[ObjectKey(name)]
+    }
+
     /// Why a location has no usable local path.
     enum Unresolvable: Error, Sendable, Hashable {
         /// No folder was given for this bucket.
@@ -104,7 +114,7 @@ struct BucketRoots: Sendable {
     /// must still lie inside the bucket's folder. A path that does not exist is
     /// returned as is: opening it finds nothing, which is the "not found" verdict.
     func path(for location: S3Location) -> Result<String, Unresolvable> {
-        guard let (folder, resolvedFolder) = byName[ObjectKey(location.bucket)] else {
+        guard let (folder, resolvedFolder) = folder(ofBucket: location.bucket) else {
             return .failure(.unknownBucket(location.bucket))
         }
         if let problem = Self.keyProblem(location.key) {
@@ -113,7 +123,9 @@ struct BucketRoots: Sendable {
         let path = folder + "/" + location.key
         // Resolve the parent folder (cached), then look at the last component alone: a link
         // there is resolved in full; a plain file is inside whenever its folder is.
-        let slash = location.key.lastIndex(of: "/")
+        // An ASCII key has one character per byte (and no `/` inside `\r\n`): its last `/` is found on the bytes.
+        let slash = location.key.utf8.allSatisfy({ $0 < 0x80 })
+            ? location.key.utf8.lastIndex(of: UInt8(ascii: "/")) : location.key.lastIndex(of: "/")
         let parent = slash.map { folder + "/" + location.key[..<$0] } ?? folder
         let name = slash.map { String(location.key[location.key.index(after: $0)...]) } ?? location.key
         guard let resolvedParent = resolvedParents.resolve(parent) else {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An S3 object key (or a path below a bucket copy) as the bytes it is made of.
 ///
 /// S3 keys are byte strings. Swift's `String` compares and hashes by Unicode canonical
@@ -24,12 +26,16 @@ struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The key for people: a printable UTF-8 key as it is; otherwise bytes that are not valid
     /// UTF-8, control characters and `%` itself are percent-encoded (see ``isPrintable``).
-    var display: String { isPrintable ? string! : Self.display(bytes) }
+    var display: String {
+        if let text = string, Self.isPrintable(text) { return text }
+        return Self.display(bytes)
+    }
 
     /// Valid UTF-8 without control characters: shown as it is.
-    var isPrintable: Bool {
-        guard let text = string else { return false }
-        return !text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    var isPrintable: Bool { string.map(Self.isPrintable) ?? false }
+
+    private static func isPrintable(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 
     var description: String { display }
@@ -70,7 +76,7 @@ struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
-        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        ByteWise.precedes(lhs.bytes, rhs.bytes)
     }
 }
 
@@ -82,7 +88,34 @@ private extension String {
 
 /// Byte-wise comparison and hashing of the `String`s that hold object names.
 enum ByteWise {
-    static func equal(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.elementsEqual(rhs.utf8) }
+    static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        // Native strings hold their UTF-8 contiguously: compared with one memcmp (this runs for every lookup).
+        let same = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in equal(left, right) }
+        }
+        return (same ?? nil) ?? lhs.utf8.elementsEqual(rhs.utf8)
+    }
+
+    static func equal(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }
+        return memcmp(left, right, lhs.count) == 0
+    }
+
+    /// `lhs.lexicographicallyPrecedes(rhs)`, with memcmp.
+    static func precedes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        lhs.withUnsafeBufferPointer { left in
+            rhs.withUnsafeBufferPointer { right in
+                let common = min(left.count, right.count)
+                if common > 0 {
+                    let order = memcmp(left.baseAddress!, right.baseAddress!, common)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
+    }
 
     static func equal(_ lhs: String?, _ rhs: String?) -> Bool {
         switch (lhs, rhs) {

@@ -9,7 +9,11 @@ public enum CloudTrailTime {
     /// `+00:00` style offset, or none (taken as UTC); also `2025-03-01` and the
     /// compact `20250301T010941Z` of object keys.
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        text.utf8.withContiguousStorageIfAvailable { parse(utf8: $0) } ?? Array(text.utf8).withUnsafeBufferPointer { parse(utf8: $0) }
+    }
+
+    /// ``parse(_:)`` of text given as its UTF-8 bytes (object keys are read as bytes, once per log file).
+    static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         var index = 0
         func digits(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }
@@ -78,13 +82,44 @@ public enum CloudTrailTime {
     /// `2025-03-01T01:09:41Z`: what the AWS CLI prints.
     public static func display(_ date: Date) -> String {
         let c = components(date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
+        guard (0...9999).contains(c.year) else {
+            return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
+        }
+        return format(c, dateSeparator: UInt8(ascii: "-"), timeSeparator: UInt8(ascii: ":"))
     }
 
     /// `20250301T010941Z`: the form in digest object keys.
     static func compact(_ date: Date) -> String {
         let c = components(date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
+        guard (0...9999).contains(c.year) else {
+            return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
+        }
+        return format(c, dateSeparator: nil, timeSeparator: nil)
+    }
+
+    /// What `String(format:)` writes for a year of four digits, written by hand: this runs several
+    /// times per digest and log, and `String(format:)` costs more than the rest of a check.
+    private static func format(_ c: Components, dateSeparator: UInt8?, timeSeparator: UInt8?) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        func two(_ value: Int) {
+            bytes.append(0x30 + UInt8(value / 10))
+            bytes.append(0x30 + UInt8(value % 10))
+        }
+        two(c.year / 100)
+        two(c.year % 100)
+        if let dateSeparator { bytes.append(dateSeparator) }
+        two(c.month)
+        if let dateSeparator { bytes.append(dateSeparator) }
+        two(c.day)
+        bytes.append(UInt8(ascii: "T"))
+        two(c.hour)
+        if let timeSeparator { bytes.append(timeSeparator) }
+        two(c.minute)
+        if let timeSeparator { bytes.append(timeSeparator) }
+        two(c.second)
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     struct Components { var year, month, day, hour, minute, second: Int }

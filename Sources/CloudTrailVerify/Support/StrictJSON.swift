@@ -122,6 +122,7 @@ enum StrictJSON {
             let isObject: Bool
             var items: [Value] = []
             var members: [(String, Value)] = []
+            /// The member names, once the object has more than ``linearKeys`` of them.
             var keys: Set<String> = []
             var pendingKey: String?
             /// Whether this is the filtered array: its elements are offered to `keep`.
@@ -132,6 +133,17 @@ enum StrictJSON {
             init(isObject: Bool, pendingKey: String? = nil) {
                 self.isObject = isObject
                 self.pendingKey = pendingKey
+            }
+
+            /// Up to this many members, a new name is compared with each (as `String`, like the set):
+            /// cheaper than hashing for the small objects digests are made of.
+            static let linearKeys = 16
+
+            /// Whether `key` is not yet a member name (it then counts as one).
+            func insertKey(_ key: String) -> Bool {
+                if members.count < Self.linearKeys { return !members.contains { $0.0 == key } }
+                if keys.isEmpty { keys = Set(members.map(\.0)) }
+                return keys.insert(key).inserted
             }
         }
 
@@ -216,7 +228,7 @@ enum StrictJSON {
                         }
                     } else {
                         let key = frame.pendingKey!
-                        guard frame.keys.insert(key).inserted else { throw fail("duplicate key \"\(key)\"") }
+                        guard frame.insertKey(key) else { throw fail("duplicate key \"\(key)\"") }
                         frame.members.append((key, finished))
                         guard index < bytes.count else { throw fail("unexpected end of input in an object") }
                         if bytes[index] == UInt8(ascii: ",") {
@@ -285,15 +297,32 @@ enum StrictJSON {
 
         mutating func parseString() throws(ParseError) -> String {
             index += 1  // opening quote
-            var out: [UInt8] = []
+            // Runs of plain bytes are copied whole; `out` is needed only once an escape is met.
+            var out: [UInt8]?
             while true {
+                let runStart = index
+                let (runEnd, isASCII) = plainRun(from: index)
+                index = runEnd
                 guard index < bytes.count else { throw fail("unterminated string") }
                 let byte = bytes[index]
+                if byte == UInt8(ascii: "\""), out == nil {
+                    index += 1
+                    // No escape: made straight from the input. ASCII is valid UTF-8 as it is; the rest is validated.
+                    let text = isASCII
+                        ? bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[runStart..<runEnd]), as: UTF8.self) }
+                        : String(validating: bytes[runStart..<runEnd], as: UTF8.self)
+                    guard let text else { throw fail("invalid UTF-8 in a string") }
+                    return text
+                }
+                if out == nil { out = [] }
+                out!.append(contentsOf: bytes[runStart..<runEnd])
                 switch byte {
                 case UInt8(ascii: "\""):
                     index += 1
                     // Validates the raw UTF-8 that was copied through.
-                    guard let text = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                    guard let text = out!.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
+                        throw fail("invalid UTF-8 in a string")
+                    }
                     return text
                 case UInt8(ascii: "\\"):
                     index += 1
@@ -301,14 +330,14 @@ enum StrictJSON {
                     let escape = bytes[index]
                     index += 1
                     switch escape {
-                    case UInt8(ascii: "\""): out.append(0x22)
-                    case UInt8(ascii: "\\"): out.append(0x5c)
-                    case UInt8(ascii: "/"): out.append(0x2f)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0c)
-                    case UInt8(ascii: "n"): out.append(0x0a)
-                    case UInt8(ascii: "r"): out.append(0x0d)
-                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "\""): out!.append(0x22)
+                    case UInt8(ascii: "\\"): out!.append(0x5c)
+                    case UInt8(ascii: "/"): out!.append(0x2f)
+                    case UInt8(ascii: "b"): out!.append(0x08)
+                    case UInt8(ascii: "f"): out!.append(0x0c)
+                    case UInt8(ascii: "n"): out!.append(0x0a)
+                    case UInt8(ascii: "r"): out!.append(0x0d)
+                    case UInt8(ascii: "t"): out!.append(0x09)
                     case UInt8(ascii: "u"):
                         var scalar = try hex4()
                         if (0xD800...0xDBFF).contains(scalar) {
@@ -322,16 +351,30 @@ enum StrictJSON {
                         } else if (0xDC00...0xDFFF).contains(scalar) {
                             throw fail("lone surrogate")
                         }
-                        out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+                        out!.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
                     default:
                         throw fail("bad escape")
                     }
-                case 0x00...0x1f:
-                    throw fail("control character in a string")
                 default:
-                    out.append(byte)
-                    index += 1
+                    // A control character: `plainRun` stops only at a quote, a backslash or one of those.
+                    throw fail("control character in a string")
                 }
+            }
+        }
+
+        /// The end of the run of bytes from `start` that need no escape handling (up to a quote, a backslash,
+        /// a control character or the end), and whether they are all ASCII.
+        func plainRun(from start: Int) -> (end: Int, isASCII: Bool) {
+            bytes.withUnsafeBufferPointer { buffer in
+                var end = start
+                var isASCII = true
+                while end < buffer.count {
+                    let byte = buffer[end]
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                    if byte >= 0x80 { isASCII = false }
+                    end += 1
+                }
+                return (end, isASCII)
             }
         }
 

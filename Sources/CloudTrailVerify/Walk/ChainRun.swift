@@ -90,6 +90,8 @@ struct ChainRun {
         let admitted = files.filter { options.window.admits(keyTimestamp: $0.timestampCode) }
         var walkChain = DigestChain(identity: chain.identity, bucket: plan.bucket, files: files,
                                     admitted: admitted, roots: roots, keys: plan.keys, window: options.window)
+        // At most 8: each reader may hold a digest of up to DigestChain.claimReadLimits, whatever --jobs asks.
+        walkChain.claimReaders = min(depth, 8)
         let checkpointLocation = chain.checkpoint.flatMap { BucketValidator.location(ofURI: $0.digestS3Uri) }
         if let entry = chain.checkpoint, let location = checkpointLocation {
             walkChain.checkpoint = (location, entry.digestSHA256)

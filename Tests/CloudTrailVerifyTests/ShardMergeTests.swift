@@ -62,13 +62,13 @@ struct ShardMergeTests {
 
         var otherWindow = shards[1]
         otherWindow.inputs.startTime = "2025-03-01T00:00:00Z"
-        #expect(refusal([shards[0], otherWindow, shards[2]], names)?.contains("--start-time differs") == true)
+        #expect(refusal([shards[0], otherWindow, shards[2]], names)?.contains("the start time differs") == true)
         var otherKeys = shards[2]
         otherKeys.inputs.publicKeys = []
         #expect(refusal([shards[0], shards[1], otherKeys], names)?.contains("the public keys differs") == true)
         var otherStrict = shards[2]
         otherStrict.inputs.shard?.strict.toggle()
-        #expect(refusal([shards[0], shards[1], otherStrict], names)?.contains("--strict differs") == true)
+        #expect(refusal([shards[0], shards[1], otherStrict], names)?.contains("strictness differs") == true)
         var otherVersion = shards[2]
         otherVersion.version = "0.0.1"
         #expect(refusal([shards[0], shards[1], otherVersion], names)?.contains("another tool version") == true)

@@ -69,7 +69,7 @@ struct MergeCommandTests {
                                                                  "--end-time", "2030-01-01T00:00:00Z"], in: folder)
         let mismatched = try Binary.run(["merge", reports[0], windowed, reports[2]])
         #expect(mismatched.status == 2)
-        #expect(mismatched.standardError.contains("--end-time differs"))
+        #expect(mismatched.standardError.contains("the end time differs"))
     }
 
     @Test("--shard auto without a batch engine's variables, or out of range, exits 2 with one line")

@@ -118,14 +118,14 @@ public enum ShardMerge {
         }
         func name(_ index: Int) -> String { index < names.count ? names[index] : "report \(index + 1)" }
         guard let firstShard = first.inputs.shard else {
-            throw CloudTrailVerifyError(.invalidArgument, "not a shard's report (no inputs.shard): it was not written by validate --shard",
+            throw CloudTrailVerifyError(.invalidArgument, "not a shard's report (no inputs.shard): it was not written by a sharded run",
                                         path: name(0))
         }
         let count = firstShard.count
         var byIndex: [Int: Int] = [:]
         for (position, report) in reports.enumerated() {
             guard let shard = report.inputs.shard else {
-                throw CloudTrailVerifyError(.invalidArgument, "not a shard's report (no inputs.shard): it was not written by validate --shard",
+                throw CloudTrailVerifyError(.invalidArgument, "not a shard's report (no inputs.shard): it was not written by a sharded run",
                                             path: name(position))
             }
             if report.tool != first.tool || report.version != first.version {
@@ -171,20 +171,20 @@ public enum ShardMerge {
         right.listedInOtherShards = []
         let checks: [(String, Bool)] = [
             ("the bucket", ByteWise.equal(lhs.bucket, rhs.bucket)),
-            ("--s3-prefix", ByteWise.equal(lhs.s3Prefix, rhs.s3Prefix)),
-            ("the --bucket-root buckets", lhs.bucketRoots.keys.sorted(by: ByteWise.less) == rhs.bucketRoots.keys.sorted(by: ByteWise.less)),
-            ("--start-time", lhs.startTime == rhs.startTime),
-            ("--end-time", lhs.endTime == rhs.endTime),
-            ("--trail-arn", lhs.trailARN == rhs.trailARN),
-            ("--account-id", lhs.accountID == rhs.accountID),
-            ("--region", lhs.regions == rhs.regions),
+            ("the S3 prefix", ByteWise.equal(lhs.s3Prefix, rhs.s3Prefix)),
+            ("the other buckets' copies", lhs.bucketRoots.keys.sorted(by: ByteWise.less) == rhs.bucketRoots.keys.sorted(by: ByteWise.less)),
+            ("the start time", lhs.startTime == rhs.startTime),
+            ("the end time", lhs.endTime == rhs.endTime),
+            ("the trail ARN", lhs.trailARN == rhs.trailARN),
+            ("the account", lhs.accountID == rhs.accountID),
+            ("the regions", lhs.regions == rhs.regions),
             ("the public keys", keys(lhs) == keys(rhs)),
-            ("--trail", left.trails == right.trails),
-            ("--strict", left.strict == right.strict),
-            ("--no-coverage", left.checkCoverage == right.checkCoverage),
-            ("--no-gap-explanations", left.explainGaps == right.explainGaps),
-            ("the expected newest digest (--trail-status, --expect-digests-through)", left.expectDigestsThrough == right.expectDigestsThrough),
-            ("--incremental", left.incremental == right.incremental),
+            ("the trail files", left.trails == right.trails),
+            ("strictness", left.strict == right.strict),
+            ("the coverage check", left.checkCoverage == right.checkCoverage),
+            ("gap explanations", left.explainGaps == right.explainGaps),
+            ("the expected newest digest", left.expectDigestsThrough == right.expectDigestsThrough),
+            ("incremental walking", left.incremental == right.incremental),
         ]
         return checks.first { !$0.1 }?.0
     }

@@ -619,7 +619,7 @@ struct DigestChain {
         case .success(let resolved): path = resolved
         case .failure(.unknownBucket(let name)):
             return Judgement(status: .missing, reason: .notFound,
-                             message: "not found: no local copy of bucket \(name) was given (--bucket-root \(name)=DIR)")
+                             message: "not found: no local copy of bucket \(name) was given")
         case .failure(.unsafeKey(_, let why)):
             return Judgement(status: .invalid, reason: .unsafePath, message: "unsafe path, not opened: \(why)")
         }

@@ -280,7 +280,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         } else if gap.explained == false {
             html += "<p class=\"bad\"><strong>Unexplained</strong>: no StopLogging, DeleteTrail, UpdateTrail, StartLogging or CreateTrail event in the logs around it.</p>"
         } else {
-            html += "<p class=\"muted\">Not searched for an explanation (--no-gap-explanations).</p>"
+            html += "<p class=\"muted\">Not searched for an explanation (gap explanations were turned off).</p>"
         }
         html += "</div>"
         current.gaps.append(html)
@@ -443,7 +443,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
         html += "<dt>Regions</dt><dd>\(inputs.regions.isEmpty ? "every region found" : inputs.regions.joined(separator: ", "))</dd>"
         html += "<dt>Tool</dt><dd>cloudtrail-verify \(BucketValidator.version)</dd>"
         html += "<dt>Report made</dt><dd>\(CloudTrailTime.display(generatedAt))</dd>"
-        html += "<dt>JSON report SHA-256</dt><dd><code>\(jsonSHA256)</code> <span class=\"muted\">(of the bytes --format json writes for this run, --json-output FILE keeps them)</span></dd></dl>"
+        html += "<dt>JSON report SHA-256</dt><dd><code>\(jsonSHA256)</code> <span class=\"muted\">(of the bytes of the JSON report of this run)</span></dd></dl>"
         html += "<h3>Public keys</h3><table class=\"keys\"><thead><tr><th>File</th><th>Region</th><th>Fingerprint</th><th>Valid from</th><th>Valid to</th></tr></thead><tbody>"
         if let keys = inputs.publicKeys {
             for key in keys {
@@ -472,7 +472,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
                 let total = ordered.filter { $0.key.severity == group.key.severity }.reduce(0) { $0 + $1.count }
                 write("<div class=\"severity sev-\(group.key.severity.title.lowercased())\"><h3>\(group.key.severity.title) (\(total))</h3>")
                 if group.key.severity == .warning {
-                    write("<p class=\"muted\">Warnings do not fail the run on their own; with --strict they do.</p>")
+                    write("<p class=\"muted\">Warnings do not fail the run on their own; in strict mode they do.</p>")
                 }
             }
             let explanation = group.explanation
@@ -494,7 +494,7 @@ public final class ValidationHTMLWriter: ValidationReportWriter {
     private func coverageSection(inputs: ValidationReport.Inputs, summary: ValidationReport.Summary) -> HTML {
         var html: HTML = "<section id=\"coverage\"><h2>Coverage per log folder</h2>"
         if coverage.isEmpty {
-            html += "<p>No log folder was scanned for files that no digest lists (--no-coverage, or no chain was walked).</p>"
+            html += "<p>No log folder was scanned for files that no digest lists (the coverage check was turned off, or no chain was walked).</p>"
         } else {
             html += "<table><thead><tr><th>Log folder</th><th>Window</th><th>Log files delivered</th><th>Listed by no digest</th><th>Delivered during gaps</th></tr></thead><tbody>"
             for scope in coverage {

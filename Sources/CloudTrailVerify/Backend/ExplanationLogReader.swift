@@ -91,7 +91,10 @@ internal enum ExplanationLogReader {
         let document: StrictJSON.Value
         do {
             document = try StrictJSON.parse(kept, maximumValueCount: limits.valueCount, keepingElementsOf: "Records", where: keep)
+            // The records let go while parsing are freed: give their pages back (see FreedMemory).
+            FreedMemory.release(after: kept.count)
         } catch {
+            FreedMemory.release(after: kept.count)
             return .failure(Skip(reason: error.exceedsLimit ? "JSON over the reader's limit: \(error)" : "not valid JSON: \(error)"))
         }
         guard case .array(let records)? = document["Records"] else {

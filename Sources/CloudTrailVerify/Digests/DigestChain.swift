@@ -764,10 +764,17 @@ struct DigestChain {
         case .failure(let problem):
             return .failure(.init(message: problem.message))
         case .success(let bytes):
-            guard let limits else { return Result { () throws(DigestFile.FormatProblem) in try DigestFile(compressed: bytes) } }
-            return Result { () throws(DigestFile.FormatProblem) in
-                try DigestFile(compressed: bytes, sizeLimit: limits.size, valueLimit: limits.values)
+            let result = Result { () throws(DigestFile.FormatProblem) in
+                if let limits { return try DigestFile(compressed: bytes, sizeLimit: limits.size, valueLimit: limits.values) }
+                return try DigestFile(compressed: bytes)
             }
+            // A large parse tree is gone by now: give its pages back, so memory follows one document at a time.
+            switch result {
+            case .success(let digest): FreedMemory.release(after: digest.rawJSON.count)
+            // A digest that fails to parse is rare, and may have built a large tree first (a bomb of small values).
+            case .failure: FreedMemory.release(after: FreedMemory.threshold)
+            }
+            return result
         }
     }
 }

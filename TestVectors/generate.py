@@ -978,11 +978,11 @@ MALLORY = 'arn:aws:iam::111122223333:user/mallory'
 JDOE = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_5d1c0a3e9f/jdoe'
 
 
-def _validation_gap(name, description, seed, strict=False):
-    v = Vector(name, description, seed)
-    trail = mgmt_trail()
+def _gap_chains(v, trail, first_end, reenabled, unlisted):
+    """Two chains with validation off between them: mallory turned it off (UpdateTrail, in a log the last digest
+    before the gap lists), jdoe turned it back on (in a log the first digest after it lists); `unlisted` logs were
+    delivered meanwhile. Returns the chains and the two explanations, oldest first."""
     explanations = []
-    reenabled = T('2025-03-13T07:42:18Z')
 
     def disable(i, start, end, logs):     # the last digest before the gap lists the call that turned validation off
         if i != 3:
@@ -1001,10 +1001,17 @@ def _validation_gap(name, description, seed, strict=False):
         explanations.append(why)
         return [log] + logs
 
-    a = v.chain(trail, T('2025-03-13T01:09:41Z'), [1, 2, 1, 1], key(MAIN), before=disable)
-    v.unlisted_logs(trail, a[-1].end, reenabled, 3)
+    a = v.chain(trail, first_end, [1, 2, 1, 1], key(MAIN), before=disable)
+    v.unlisted_logs(trail, a[-1].end, reenabled, unlisted)
     b = v.chain(trail, reenabled + HOUR, [2, 1, 1], key(MAIN), first_start=reenabled, before=enable)
     assert [e['eventTime'] for e in explanations] == sorted(e['eventTime'] for e in explanations)
+    return a, b, explanations
+
+
+def _validation_gap(name, description, seed, strict=False):
+    v = Vector(name, description, seed)
+    trail = mgmt_trail()
+    a, b, explanations = _gap_chains(v, trail, T('2025-03-13T01:09:41Z'), T('2025-03-13T07:42:18Z'), 3)
     v.gap(trail, a[-1].end, b[0].start, explanations)
     v.keys('us-east-1', [MAIN])
     v.run(trail, a, b)
@@ -1038,29 +1045,7 @@ def v_json_bomb():
                'StopLogging in the gap window; it is over the 48 MiB limit for a log parsed for explanations, so it '
                'explains nothing (the reason goes to the caller). The gap keeps its two real explanations.', 39)
     trail = mgmt_trail()
-    explanations = []
-    reenabled = T('2025-03-30T07:42:18Z')
-
-    def disable(i, start, end, logs):
-        if i != 3:
-            return logs
-        delivered = end - timedelta(minutes=2, seconds=51)
-        log, why = trail_call_log(v.rng, trail, delivered, delivered - timedelta(minutes=4, seconds=12), MALLORY,
-                                  '203.0.113.7', False)
-        explanations.append(why)
-        return logs + [log]
-
-    def enable(i, start, end, logs):
-        if i != 0:
-            return logs
-        log, why = trail_call_log(v.rng, trail, start + timedelta(minutes=4, seconds=37),
-                                  reenabled - timedelta(seconds=2), JDOE, '198.51.100.23', True)
-        explanations.append(why)
-        return [log] + logs
-
-    a = v.chain(trail, T('2025-03-30T01:09:41Z'), [1, 2, 1, 1], key(MAIN), before=disable)
-    v.unlisted_logs(trail, a[-1].end, reenabled, 2)
-    b = v.chain(trail, reenabled + HOUR, [2, 1, 1], key(MAIN), first_start=reenabled, before=enable)
+    a, b, explanations = _gap_chains(v, trail, T('2025-03-30T01:09:41Z'), T('2025-03-30T07:42:18Z'), 2)
     for d, values in ((a[1], 15_000_000), (a[2], 20_000_000)):
         v.garble(d.key, gz(_zeros(values)))
         v.digests[d.uri] = ('invalid', 'invalid_format')

@@ -50,6 +50,18 @@ internal final class ISALInflater {
         state.pointee.hist_bits = 0   // the full 32 KiB window, as zlib's 15 window bits
     }
 
+    /// See ``GzipInflater/reset()``: the same state as a new inflater's, in the same memory.
+    func reset() {
+        isal_inflate_init(state)
+        state.pointee.crc_flag = UInt32(ISAL_GZIP_NO_HDR)
+        state.pointee.hist_bits = 0
+        header = GzipHeaderReader()
+        phase = .header
+        trailer = 0
+        trailerCount = 0
+        failure = nil
+    }
+
     deinit {
         state.deallocate()
     }

@@ -36,6 +36,8 @@ internal final class LogFileHasher {
     /// Bytes read from disk and bytes hashed by the last call, for progress reporting.
     private(set) var lastBytesRead = 0
     private(set) var lastBytesHashed = 0
+    /// One inflater per backend, reset for each file rather than made again (see ``GzipInflater/reset()``).
+    private var inflaters: [GzipInflater.Backend: GzipInflater] = [:]
 
     init(bufferSize: Int = 256 * 1024, backend: GzipInflater.Backend = GzipInflater.defaultBackend) {
         readBuffer = .allocate(byteCount: bufferSize, alignment: 16)
@@ -51,18 +53,33 @@ internal final class LogFileHasher {
     func digest(path: String) -> LogFileDigestOutcome {
         lastBytesRead = 0
         lastBytesHashed = 0
-        return digestCounting(path: path)
-    }
-
-    private func digestCounting(path: String) -> LogFileDigestOutcome {
         // Non-blocking open: a named pipe under a log's name must not stall the run (the type check follows).
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        if descriptor < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return .notFound }
-            return .unreadable(String(cString: strerror(code)))
-        }
+        if descriptor < 0 { return Self.openFailure(errno) }
         defer { close(descriptor) }
+        return digestCounting(descriptor)
+    }
+
+    /// Like ``digest(path:)``, for the file `name` in `folder`, opened by name; `nil` when that name is a
+    /// symbolic link, which is not followed here: the caller checks where it leads and opens it by path.
+    func digest(named name: String, in folder: DirectoryHandle) -> LogFileDigestOutcome? {
+        lastBytesRead = 0
+        lastBytesHashed = 0
+        switch folder.openFile(named: name) {
+        case .symbolicLink: return nil
+        case .failed(let code): return Self.openFailure(code)
+        case .descriptor(let descriptor):
+            defer { close(descriptor) }
+            return digestCounting(descriptor)
+        }
+    }
+
+    private static func openFailure(_ code: Int32) -> LogFileDigestOutcome {
+        if code == ENOENT || code == ENOTDIR { return .notFound }
+        return .unreadable(String(cString: strerror(code)))
+    }
+
+    private func digestCounting(_ descriptor: Int32) -> LogFileDigestOutcome {
         var info = stat()
         if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
             return .unreadable("not a regular file")
@@ -108,7 +125,7 @@ internal final class LogFileHasher {
     private func gunzip(_ descriptor: Int32, firstCount: Int, backend: GzipInflater.Backend) -> LogFileDigestOutcome {
         var count = firstCount
         let inflater: GzipInflater
-        do { inflater = try GzipInflater(backend: backend) } catch { return .unreadable(error.message) }
+        do { inflater = try reusableInflater(backend) } catch { return .unreadable(error.message) }
         let sink: (UnsafeRawBufferPointer) -> Bool = { [digest, unowned self] in
             digest.update($0)
             self.lastBytesHashed += $0.count
@@ -141,6 +158,22 @@ internal final class LogFileHasher {
                 count = more
             }
         }
+    }
+
+    /// This hasher's inflater for `backend`, ready for a new member.
+    private func reusableInflater(_ backend: GzipInflater.Backend) throws(GzipInflater.Failure) -> GzipInflater {
+        if let kept = inflaters[backend] {
+            do {
+                try kept.reset()
+                return kept
+            } catch {
+                // A state that cannot be reset is dropped; a new one is made below.
+                inflaters[backend] = nil
+            }
+        }
+        let made = try GzipInflater(backend: backend)
+        inflaters[backend] = made
+        return made
     }
 
     private enum ReadResult {

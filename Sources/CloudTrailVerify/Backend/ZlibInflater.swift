@@ -28,6 +28,12 @@ internal final class ZlibInflater {
         stream.deallocate()
     }
 
+    /// See ``GzipInflater/reset()``: `inflateReset` keeps the window bits (gzip only) and the allocated window.
+    func reset() throws(GzipInflater.Failure) {
+        let status = inflateReset(stream)
+        guard status == Z_OK else { throw GzipInflater.Failure(message: "zlib could not restart (status \(status))") }
+    }
+
     /// See ``GzipInflater/inflate(_:into:consume:)``.
     func inflate(
         _ input: UnsafeRawBufferPointer,

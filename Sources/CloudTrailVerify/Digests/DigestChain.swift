@@ -22,6 +22,8 @@ struct DigestChain {
     var incremental = false
     /// How many threads read the chain's digests for ``readClaims()`` (`--jobs`).
     var claimReaders = 1
+    /// Examines the digests the walk will judge next, ahead of it; `nil`: each is examined when judged.
+    var prefetch: DigestPrefetch?
 
     /// A log file a valid digest vouches for, waiting to be hashed.
     struct LogCheck: Sendable {
@@ -614,29 +616,23 @@ struct DigestChain {
     }
 
     fileprivate func judge(_ target: Target, successor: Successor?) -> Judgement {
-        let path: String
-        switch roots.path(for: target.location) {
-        case .success(let resolved): path = resolved
-        case .failure(.unknownBucket(let name)):
+        // Examined ahead by the prefetch threads when it can be; otherwise here, in full (without limits,
+        // `examine` always gives an examination).
+        let examination = prefetch?.take(target.location) ?? examine(target.location)!
+        let digest: DigestFile
+        switch examination.file {
+        case .unresolvable(.unknownBucket(let name)):
             return Judgement(status: .missing, reason: .notFound,
                              message: "not found: no local copy of bucket \(name) was given")
-        case .failure(.unsafeKey(_, let why)):
+        case .unresolvable(.unsafeKey(_, let why)):
             return Judgement(status: .invalid, reason: .unsafePath, message: "unsafe path, not opened: \(why)")
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        case .notFound:
             return Judgement(status: .missing, reason: .notFound, message: "not found")
-        }
-        if isDirectory.boolValue {
+        case .folder:
             return Judgement(status: .invalid, reason: .invalidFormat, message: "invalid format: a folder, not a file")
-        }
-
-        // Format.
-        let digest: DigestFile
-        switch Self.read(path) {
-        case .failure(let problem):
+        case .unreadable(let problem):
             return Judgement(status: .invalid, reason: .invalidFormat, message: "invalid format: \(problem.message)")
-        case .success(let parsed):
+        case .read(let parsed, _):
             digest = parsed
         }
         func verdict(_ reason: DigestReason?, _ message: String?, source: DigestSignature.Source? = nil) -> Judgement {
@@ -650,7 +646,7 @@ struct DigestChain {
         }
 
         // Signature source: the file's own metadata first, then the newer digest's link.
-        let metadata = DigestMetadata.signature(forDigestAt: path)
+        let metadata = examination.metadata
         var signature = metadata.signature
         var sourceIsTrusted = true
         if signature == nil, let successor, successor.previousLocation == target.location,
@@ -669,7 +665,7 @@ struct DigestChain {
                            "digestSignatureAlgorithm is absent: the digest does not say it is signed with SHA256withRSA",
                            source: signature?.source)
         }
-        if let problem = Self.algorithmProblem(digest) {
+        if let problem = examination.algorithmProblem {
             return verdict(problem.reason, problem.message, source: signature?.source)
         }
 
@@ -727,7 +723,12 @@ struct DigestChain {
                                source: signature.source)
             }
         }
-        let verified = decoded.map { $0.count == modulusLength && key.verifies(signature: $0, over: digest.stringToSign) } ?? false
+        let verified: Bool
+        if let checked = examination.preverified, checked.hex.utf8.elementsEqual(signature.hex.utf8), checked.key == key {
+            verified = checked.verified
+        } else {
+            verified = decoded.map { $0.count == modulusLength && key.verifies(signature: $0, over: digest.stringToSign) } ?? false
+        }
         if !verified {
             if !sourceIsTrusted {
                 return verdict(.signatureUnavailable,
@@ -748,10 +749,7 @@ struct DigestChain {
         }
 
         // What the signature does not prove: the signed content agrees with its name, place, labels and times.
-        let problem = Self.timeProblem(digest, key: target.location.key)
-            ?? Self.placeProblem(digest, key: target.location.key)
-            ?? Self.eventTimeProblem(digest)
-            ?? Self.repeatedLogProblem(digest)
+        let problem = examination.contentProblem
         var result = verdict(problem?.reason, problem?.message, source: signature.source)
         result.signatureHex = signature.hex
         return result

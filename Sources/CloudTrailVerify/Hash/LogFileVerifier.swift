@@ -86,17 +86,33 @@ struct LogFileVerifier: Sendable {
     }
 
     static func verify(location: S3Location, expected: String, roots: BucketRoots, hasher: LogFileHasher) -> Verdict {
-        let path: String
-        switch roots.path(for: location) {
-        case .success(let resolved):
-            path = resolved
-        case .failure(.unknownBucket(let name)):
-            return Verdict(status: .missing, reason: .notFound,
-                           message: "not found: no local copy of bucket \(name) was given")
-        case .failure(.unsafeKey(_, let why)):
-            return Verdict(status: .invalid, reason: .unsafePath, message: "unsafe path, not opened: \(why)")
+        func unresolvable(_ why: BucketRoots.Unresolvable) -> Verdict {
+            switch why {
+            case .unknownBucket(let name):
+                return Verdict(status: .missing, reason: .notFound,
+                               message: "not found: no local copy of bucket \(name) was given")
+            case .unsafeKey(_, let why):
+                return Verdict(status: .invalid, reason: .unsafePath, message: "unsafe path, not opened: \(why)")
+            }
         }
-        switch hasher.digest(path: path) {
+        let outcome: LogFileDigestOutcome
+        switch roots.place(for: location) {
+        case .failure(let why):
+            return unresolvable(why)
+        case .success(let place):
+            // Opened by name in its (resolved, held open) folder: one lookup, not one per path component.
+            if let folder = place.folder, folder.handle.descriptor >= 0,
+               let found = hasher.digest(named: place.name, in: folder.handle) {
+                outcome = found
+            } else {
+                // No folder (the file is not there), or the name is a link: resolve and check it in full.
+                switch roots.path(for: location) {
+                case .failure(let why): return unresolvable(why)
+                case .success(let path): outcome = hasher.digest(path: path)
+                }
+            }
+        }
+        switch outcome {
         case .notFound:
             return Verdict(status: .missing, reason: .notFound, message: "not found")
         case .unreadable(let why):

@@ -19,18 +19,32 @@ struct BucketRoots: Sendable {
     final class ResolvedFolderCache: Sendable {
         // Keyed by the path's bytes: two folder names that are canonically equivalent but different bytes
         // (one of them a link leading out) must never share an entry.
-        private let entries = Mutex<[ObjectKey: String?]>([:])
+        private let entries = Mutex<[ObjectKey: ResolvedFolder?]>([:])
+        /// Entries kept at most: each holds its folder open. CloudTrail puts one region's day in a folder and
+        /// the walk goes through them in order, so a few hundred is plenty; more are resolved again.
+        static let capacity = 256
 
-        func resolve(_ folder: String) -> String? {
+        func resolve(_ folder: String) -> ResolvedFolder? {
             let key = ObjectKey(folder)
             if let cached = entries.withLock({ $0[key] }) { return cached }
-            let resolved = BucketRoots.realPath(folder)
+            let resolved = BucketRoots.realPath(folder).map(ResolvedFolder.init)
             entries.withLock { cache in
-                // Bounded: a bucket has few folders per day, but a hostile one could have many.
-                if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
+                // Bounded: open folders are descriptors, and a hostile bucket could have many folders.
+                if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
                 cache[key] = .some(resolved)
             }
             return resolved
+        }
+    }
+
+    /// A folder with every link on its path resolved, held open for opening files in it by name.
+    final class ResolvedFolder: Sendable {
+        let resolved: String
+        let handle: DirectoryHandle
+
+        init(_ resolved: String) {
+            self.resolved = resolved
+            handle = DirectoryHandle(resolvedPath: resolved)
         }
     }
 
@@ -108,12 +122,22 @@ struct BucketRoots: Sendable {
         }
     }
 
-    /// The local path of `location`, or why there is none.
+    /// Where a file is: its path, and the folder holding it (held open) with its name in that folder.
+    struct Place {
+        /// The path as the bucket's folder plus the key: for a fallback open and for messages.
+        var path: String
+        /// The file's folder, inside the bucket's folder; `nil` when it does not exist.
+        var folder: ResolvedFolder?
+        /// The last component of the key.
+        var name: String
+    }
+
+    /// Where `location` is, or why it has no usable local path; the last component is not looked at.
     ///
-    /// When the path exists, every symbolic link on it is resolved and the result
-    /// must still lie inside the bucket's folder. A path that does not exist is
-    /// returned as is: opening it finds nothing, which is the "not found" verdict.
-    func path(for location: S3Location) -> Result<String, Unresolvable> {
+    /// The folder is resolved (every link on its path) and must lie inside the bucket's folder. The file
+    /// itself may still be a symbolic link: open it with ``DirectoryHandle/openFile(named:)``, which refuses
+    /// one, and check a link with ``path(for:)``.
+    func place(for location: S3Location) -> Result<Place, Unresolvable> {
         guard let (folder, resolvedFolder) = folder(ofBucket: location.bucket) else {
             return .failure(.unknownBucket(location.bucket))
         }
@@ -121,8 +145,6 @@ struct BucketRoots: Sendable {
             return .failure(.unsafeKey(key: location.key, why: problem))
         }
         let path = folder + "/" + location.key
-        // Resolve the parent folder (cached), then look at the last component alone: a link
-        // there is resolved in full; a plain file is inside whenever its folder is.
         // An ASCII key has one character per byte (and no `/` inside `\r\n`): its last `/` is found on the bytes.
         let slash = location.key.utf8.allSatisfy({ $0 < 0x80 })
             ? location.key.utf8.lastIndex(of: UInt8(ascii: "/")) : location.key.lastIndex(of: "/")
@@ -131,13 +153,33 @@ struct BucketRoots: Sendable {
         guard let resolvedParent = resolvedParents.resolve(parent) else {
             // The folder does not exist (the file will not be found), or a link in it dangles.
             return Self.isDanglingLink(parent) ? .failure(.unsafeKey(key: location.key, why: "a symbolic link leads to nothing"))
-                                               : .success(path)
+                                               : .success(Place(path: path, folder: nil, name: name))
         }
-        guard Self.isWithin(resolvedParent, resolvedFolder) else {
-            return .failure(.unsafeKey(key: location.key, why: "a symbolic link leads outside the bucket copy, to \(resolvedParent)/\(name)"))
+        guard Self.isWithin(resolvedParent.resolved, resolvedFolder) else {
+            return .failure(.unsafeKey(key: location.key, why: "a symbolic link leads outside the bucket copy, to \(resolvedParent.resolved)/\(name)"))
         }
+        return .success(Place(path: path, folder: resolvedParent, name: name))
+    }
+
+    /// The local path of `location`, or why there is none.
+    ///
+    /// When the path exists, every symbolic link on it is resolved and the result
+    /// must still lie inside the bucket's folder. A path that does not exist is
+    /// returned as is: opening it finds nothing, which is the "not found" verdict.
+    func path(for location: S3Location) -> Result<String, Unresolvable> {
+        let place: Place
+        switch self.place(for: location) {
+        case .failure(let why): return .failure(why)
+        case .success(let found): place = found
+        }
+        // The folder is resolved and inside (cached); look at the last component alone: a link
+        // there is resolved in full; a plain file is inside whenever its folder is.
+        guard let resolvedParent = place.folder, let (_, resolvedFolder) = folder(ofBucket: location.bucket) else {
+            return .success(place.path)
+        }
+        let path = place.path
         var info = stat()
-        guard lstat(resolvedParent + "/" + name, &info) == 0 else { return .success(path) }
+        guard lstat(resolvedParent.resolved + "/" + place.name, &info) == 0 else { return .success(path) }
         guard (info.st_mode & S_IFMT) == S_IFLNK else { return .success(path) }
         if let resolved = Self.realPath(path) {
             guard Self.isWithin(resolved, resolvedFolder), resolved.utf8.count > resolvedFolder.utf8.count else {

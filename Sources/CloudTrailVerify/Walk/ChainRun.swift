@@ -92,6 +92,11 @@ struct ChainRun {
                                     admitted: admitted, roots: roots, keys: plan.keys, window: options.window)
         // At most 8: each reader may hold a digest of up to DigestChain.claimReadLimits, whatever --jobs asks.
         walkChain.claimReaders = min(depth, 8)
+        // The digests are examined ahead of the walk (read, parsed, signature checked), so that the walk only
+        // decides and keeps the hashing fed. Stopped when the chain is done.
+        let prefetch = DigestPrefetch(chain: walkChain, threads: min(depth, 2))
+        walkChain.prefetch = prefetch
+        defer { prefetch.stop() }
         let checkpointLocation = chain.checkpoint.flatMap { BucketValidator.location(ofURI: $0.digestS3Uri) }
         if let entry = chain.checkpoint, let location = checkpointLocation {
             walkChain.checkpoint = (location, entry.digestSHA256)

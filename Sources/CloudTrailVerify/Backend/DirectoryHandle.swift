@@ -1,0 +1,44 @@
+internal import CCloudTrailSystem
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A folder held open, so that files in it are opened by name (`openat`) instead of by a full path.
+///
+/// A bucket of many small logs opens a million files in a few thousand day folders. Opened by full path,
+/// the kernel looks up every component of every path (a dozen per log); opened from the folder, one.
+/// The descriptor is closed when the last user lets the handle go.
+internal final class DirectoryHandle: Sendable {
+    /// `O_PATH` descriptor of the folder, or -1 when it could not be opened (then files are opened by path).
+    let descriptor: Int32
+
+    /// Opens `path`, a folder whose links were already resolved.
+    init(resolvedPath path: String) {
+        descriptor = ct_open_folder(path)
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// What opening a file in the folder gave.
+    enum Opened {
+        case descriptor(Int32)
+        /// The name is a symbolic link: not followed here (the caller resolves and checks it).
+        case symbolicLink
+        /// `errno` of the failed open.
+        case failed(Int32)
+    }
+
+    /// Opens `name` (one path component) for reading, without blocking and without following a link.
+    func openFile(named name: String) -> Opened {
+        let fd = openat(descriptor, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
+        if fd >= 0 { return .descriptor(fd) }
+        let code = errno
+        return code == ELOOP ? .symbolicLink : .failed(code)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// Examines the digests a chain walk will judge next (``DigestChain/examine(_:limits:)``: reading, parsing,
+/// metadata, content checks and the signature), on threads of its own, ahead of the walk.
+///
+/// The walk itself is one task: it decides each digest in turn, from the newest back, and feeds the log files
+/// to hash. On a bucket of many small logs, reading and checking the digests one by one in that task was the
+/// slowest part of the run, and left the hashing waiting for work. The walk goes through the chain's files
+/// newest first, so they are examined in that order, a bounded distance ahead: at most ``window`` files and
+/// ``byteBudget`` bytes of digest text are held. A file examined ahead is read within
+/// ``DigestChain/claimReadLimits``; one that needs more is left to the walk, which reads it alone, as it
+/// reads any file the prefetch did not reach (a link that jumps, a fork's other branch).
+///
+/// Blocking threads, not tasks: they wait for the walk, and the walk waits for them only for a file they are
+/// examining at that moment, so neither ever holds one of the few threads Swift concurrency runs tasks on
+/// for long, and they never need one.
+final class DigestPrefetch: Sendable {
+    /// Files examined ahead of the walk, at most.
+    static let window = 256
+    /// Digest text held by examined files the walk has not taken yet, at most.
+    static let byteBudget = 8 << 20
+
+    private let state: State
+    private let bucket: String
+    private let keys: [Int: Int]
+    private let admitted: [BucketInventory.DigestOnDisk]
+
+    /// Starts `threads` examiners over `chain`'s admitted files, newest first.
+    init(chain: DigestChain, threads: Int) {
+        admitted = chain.admitted
+        var keys: [Int: Int] = [:]
+        keys.reserveCapacity(admitted.count)
+        for (position, file) in admitted.enumerated() { keys[Self.keyHash(file.key)] = position }
+        self.keys = keys
+        let bucket = chain.bucket
+        self.bucket = bucket
+        let admitted = chain.admitted
+        state = State(count: admitted.count) { position in
+            chain.examine(S3Location(bucket: bucket, key: admitted[position].key), limits: DigestChain.claimReadLimits)
+        }
+        for _ in 0..<max(1, threads) {
+            let state = self.state
+            let thread = Thread { state.examineAhead() }
+            thread.name = "cloudtrail-verify digest prefetch"
+            thread.start()
+        }
+    }
+
+    deinit {
+        state.stop()
+    }
+
+    /// Stops the examiners; what they hold is let go.
+    func stop() {
+        state.stop()
+    }
+
+    /// The examination of `location`, if it was examined ahead (waiting for it if it is being examined now);
+    /// `nil`: examine it yourself. Each examination is handed out once.
+    func take(_ location: S3Location) -> DigestChain.Examination? {
+        guard ByteWise.equal(location.bucket, bucket), let position = keys[Self.keyHash(location.key)],
+              ByteWise.equal(admitted[position].key, location.key) else { return nil }
+        return state.take(position)
+    }
+
+    private static func keyHash(_ key: String) -> Int {
+        var hasher = Hasher()
+        ByteWise.hash(key, into: &hasher)
+        return hasher.finalize()
+    }
+
+    /// The examiners' shared state, behind one lock.
+    private final class State: @unchecked Sendable {
+        // Guarded by `condition`.
+        private let condition = NSCondition()
+        /// The next position to examine, going down; -1 when all are started.
+        private var next: Int
+        /// The lowest position the walk has taken: examiners stay within ``DigestPrefetch/window`` below it.
+        private var walkedTo: Int
+        private var examining: Set<Int> = []
+        /// Examined positions not yet taken; `nil` when the file needs the walk's own reading.
+        private var ready: [Int: DigestChain.Examination?] = [:]
+        private var held = 0
+        private var stopped = false
+        private let examine: @Sendable (Int) -> DigestChain.Examination?
+
+        init(count: Int, examine: @escaping @Sendable (Int) -> DigestChain.Examination?) {
+            next = count - 1
+            walkedTo = count
+            self.examine = examine
+        }
+
+        func stop() {
+            condition.lock()
+            stopped = true
+            ready.removeAll()
+            held = 0
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// An examiner's loop: the next file down, while it is within the window and the budget.
+        func examineAhead() {
+            condition.lock()
+            while !stopped {
+                guard next >= 0, next >= walkedTo - DigestPrefetch.window, held < DigestPrefetch.byteBudget else {
+                    condition.wait()
+                    continue
+                }
+                let position = next
+                next -= 1
+                examining.insert(position)
+                condition.unlock()
+                let examination = examine(position)
+                condition.lock()
+                examining.remove(position)
+                if !stopped {
+                    ready[position] = .some(examination)
+                    held += examination?.heldBytes ?? 0
+                }
+                condition.broadcast()
+            }
+            condition.unlock()
+        }
+
+        func take(_ position: Int) -> DigestChain.Examination? {
+            condition.lock()
+            defer { condition.unlock() }
+            if position < walkedTo {
+                walkedTo = position
+                // What the walk went past and did not take (it jumped) is let go once there is much of it:
+                // it is examined again if it is ever judged.
+                if ready.count > DigestPrefetch.window {
+                    for (skipped, examination) in ready where skipped > position {
+                        ready[skipped] = nil
+                        held -= examination?.heldBytes ?? 0
+                    }
+                }
+                condition.broadcast()
+            }
+            guard position > next else {
+                // Not started: the walk jumped below the examiners. They carry on below this file.
+                next = position - 1
+                condition.broadcast()
+                return nil
+            }
+            while examining.contains(position) { condition.wait() }
+            guard let examination = ready.removeValue(forKey: position) else { return nil }
+            held -= examination?.heldBytes ?? 0
+            condition.broadcast()
+            return examination
+        }
+    }
+}

@@ -133,9 +133,8 @@ struct ChainRun {
         var nextSequence = 0
         var nextToEmit = 0
         var inFlight = 0
-        // Log files the walk has reached and hashing has not: started in order as tasks finish.
-        var queued: [(sequence: Int, check: DigestChain.LogCheck)] = []
-        var queuedHead = 0
+        // Log files the walk has reached and hashing has not: taken in order by the hashing tasks.
+        let queue = HashQueue()
         var failure: CloudTrailVerifyError?
         func flush() {
             while let event = ready.removeValue(forKey: nextToEmit) {
@@ -149,45 +148,47 @@ struct ChainRun {
             }
         }
 
-        await withTaskGroup(of: (Int, ValidationEvent, Int, Int).self) { group in
+        await withTaskGroup(of: [(Int, ValidationEvent, Int, Int)].self) { group in
             func enqueue(_ event: ValidationEvent) {
                 ready[nextSequence] = event
                 nextSequence += 1
             }
             func waitForOne() async {
-                if let (sequence, event, read, hashed) = await group.next() {
-                    ready[sequence] = event
+                if let results = await group.next() {
                     inFlight -= 1
-                    shared.progress.logFilesDone += 1
-                    shared.progress.bytesRead += read
-                    shared.progress.bytesHashed += hashed
+                    for (sequence, event, read, hashed) in results {
+                        ready[sequence] = event
+                        shared.progress.logFilesDone += 1
+                        shared.progress.bytesRead += read
+                        shared.progress.bytesHashed += hashed
+                    }
                     shared.reportProgress()
                 }
                 flush()
             }
             func startQueued() {
-                while inFlight < depth, queuedHead < queued.count {
-                    let (sequence, check) = queued[queuedHead]
-                    queuedHead += 1
+                // A task hashes files from the queue until it is empty (or a batch is done); at most `depth` run.
+                var waiting = queue.count
+                while inFlight < depth, waiting > 0 {
                     inFlight += 1
+                    waiting -= HashQueue.batchLimit
                     let chainID = chain.identity.id
                     group.addTask {
-                        let (verdict, read, hashed) = pool.withHasher { hasher in
-                            (LogFileVerifier.verify(location: check.entry.location,
-                                                    expected: check.entry.expectedSHA256.lowercased(),
-                                                    roots: roots, hasher: hasher),
-                             hasher.lastBytesRead, hasher.lastBytesHashed)
+                        pool.withHasher { hasher in
+                            var results: [(Int, ValidationEvent, Int, Int)] = []
+                            while results.count < HashQueue.batchLimit, let (sequence, check) = queue.take() {
+                                let verdict = LogFileVerifier.verify(location: check.entry.location,
+                                                                     expected: check.entry.expectedSHA256.lowercased(),
+                                                                     roots: roots, hasher: hasher)
+                                results.append((sequence, .logFile(ValidationReport.LogFileEntry(
+                                    s3URI: check.entry.location.uri, status: verdict.status, reason: verdict.reason,
+                                    note: verdict.note, message: verdict.message, chain: chainID, digest: check.digestURI,
+                                    oldestEventTime: check.entry.oldestEventTime, newestEventTime: check.entry.newestEventTime)),
+                                                hasher.lastBytesRead, hasher.lastBytesHashed))
+                            }
+                            return results
                         }
-                        return (sequence, .logFile(ValidationReport.LogFileEntry(
-                            s3URI: check.entry.location.uri, status: verdict.status, reason: verdict.reason,
-                            note: verdict.note, message: verdict.message, chain: chainID, digest: check.digestURI,
-                            oldestEventTime: check.entry.oldestEventTime, newestEventTime: check.entry.newestEventTime)),
-                                read, hashed)
                     }
-                }
-                if queuedHead >= 1024, queuedHead * 2 >= queued.count {
-                    queued.removeFirst(queuedHead)
-                    queuedHead = 0
                 }
             }
             // Digests CloudTrail says it delivered after the newest one on disk: the tail was cut.
@@ -221,7 +222,7 @@ struct ChainRun {
                     foundEnd = max(foundEnd ?? found.end, found.end)
                 }
                 for check in step.logChecks {
-                    queued.append((nextSequence, check))
+                    queue.append((nextSequence, check))
                     nextSequence += 1
                     let location = check.entry.location
                     readAhead?.hint {
@@ -230,7 +231,7 @@ struct ChainRun {
                     }
                 }
                 startQueued()
-                while queued.count - queuedHead > lookahead {
+                while queue.count > lookahead {
                     await waitForOne()
                     startQueued()
                 }
@@ -254,7 +255,7 @@ struct ChainRun {
                 flush()
             }
             startQueued()
-            while inFlight > 0 {
+            while inFlight > 0 || queue.count > 0 {
                 await waitForOne()
                 startQueued()
             }

@@ -278,6 +278,8 @@ struct ChainRun {
             if gap.explained == false { outcome.hasFindings = true }
             sink(.gap(gap))
         }
+        // A long chain's walk freed much on many threads (the prefetch's, the hashing's): give it back before the next.
+        if admitted.count >= 1000 { FreedMemory.release(after: FreedMemory.threshold) }
         started.foundStart = foundStart.map(CloudTrailTime.display)
         started.foundEnd = foundEnd.map(CloudTrailTime.display)
         sink(.chainFinished(started))

@@ -82,6 +82,8 @@ final class DigestPrefetch: Sendable {
         private var ready: [Int: DigestChain.Examination?] = [:]
         private var held = 0
         private var stopped = false
+        private var examinersWaiting = 0
+        private var walkWaiting = false
         private let examine: @Sendable (Int) -> DigestChain.Examination?
 
         init(count: Int, examine: @escaping @Sendable (Int) -> DigestChain.Examination?) {
@@ -104,7 +106,11 @@ final class DigestPrefetch: Sendable {
             condition.lock()
             while !stopped {
                 guard next >= 0, next >= walkedTo - DigestPrefetch.window, held < DigestPrefetch.byteBudget else {
+                    // Woken when half the window (or the budget) is free again, not for every file the walk takes:
+                    // a wake-up per digest cost more than the examination it saved.
+                    examinersWaiting += 1
                     condition.wait()
+                    examinersWaiting -= 1
                     continue
                 }
                 let position = next
@@ -118,7 +124,7 @@ final class DigestPrefetch: Sendable {
                     ready[position] = .some(examination)
                     held += examination?.heldBytes ?? 0
                 }
-                condition.broadcast()
+                if walkWaiting { condition.broadcast() }
             }
             condition.unlock()
         }
@@ -136,19 +142,25 @@ final class DigestPrefetch: Sendable {
                         held -= examination?.heldBytes ?? 0
                     }
                 }
-                condition.broadcast()
             }
             guard position > next else {
                 // Not started: the walk jumped below the examiners. They carry on below this file.
                 next = position - 1
-                condition.broadcast()
+                if examinersWaiting > 0 { condition.broadcast() }
                 return nil
             }
-            while examining.contains(position) { condition.wait() }
-            guard let examination = ready.removeValue(forKey: position) else { return nil }
-            held -= examination?.heldBytes ?? 0
-            condition.broadcast()
-            return examination
+            while examining.contains(position) {
+                walkWaiting = true
+                condition.wait()
+            }
+            walkWaiting = false
+            let examination = ready.removeValue(forKey: position)
+            if let examination { held -= examination?.heldBytes ?? 0 }
+            if examinersWaiting > 0, next >= 0, next >= walkedTo - DigestPrefetch.window / 2,
+               held < DigestPrefetch.byteBudget / 2 {
+                condition.broadcast()
+            }
+            return examination ?? nil
         }
     }
 }

@@ -129,4 +129,40 @@ struct GzipInflaterTests {
             }
         }
     }
+
+    /// Feeds `input` whole to `inflater`: the output, and the progress or the failure's message.
+    static func feed(_ input: [UInt8], to inflater: GzipInflater) -> (output: [UInt8], outcome: String) {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+        defer { scratch.deallocate() }
+        var output: [UInt8] = []
+        do {
+            let progress = try input.withUnsafeBytes { bytes in
+                try inflater.inflate(bytes, into: scratch) { output += $0; return true }
+            }
+            return (output, "\(progress)")
+        } catch {
+            return (output, (error as? GzipInflater.Failure)?.message ?? "\(error)")
+        }
+    }
+
+    @Test("reset makes a used inflater, even one that failed, inflate a new member as a new one would",
+          arguments: GzipInflater.Backend.allCases)
+    func resetIsLikeNew(_ backend: GzipInflater.Backend) throws {
+        let samples = try TestSupport.LogSamples(content: TestSupport.pseudoRandomBytes(count: 50_000))
+        let other = try TestSupport.LogSamples()
+        let reused = try GzipInflater(backend: backend)
+        // Corrupt, cut short, junk after, valid: each after a reset, against a fresh inflater's result.
+        for input in [samples.flippedCRC, samples.truncated, samples.junkAfter, samples.gzip, other.gzip,
+                      samples.headerOnly, samples.flippedLength, other.gzip] {
+            try reused.reset()
+            let again = Self.feed(input, to: reused)
+            let fresh = Self.feed(input, to: try GzipInflater(backend: backend))
+            #expect(again.output == fresh.output)
+            #expect(again.outcome == fresh.outcome)
+        }
+        try reused.reset()
+        let last = Self.feed(samples.gzip, to: reused)
+        #expect(last.output == samples.content)
+        #expect(last.outcome == "\(GzipInflater.Progress.finished(unusedInput: 0))")
+    }
 }

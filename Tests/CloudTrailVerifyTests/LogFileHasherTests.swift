@@ -231,4 +231,39 @@ struct LogFileHasherTests {
             #expect(outcome == .gzip(sha256: Self.unhexed(entry.expectedSHA256)))
         }
     }
+
+    @Test("one hasher reused over damaged and valid files in turn gives each the outcome a new hasher gives",
+          arguments: GzipInflater.Backend.allCases)
+    func reusedHasher(_ backend: GzipInflater.Backend) throws {
+        let samples = try TestSupport.LogSamples(content: TestSupport.pseudoRandomBytes(count: 300_000))
+        let small = try TestSupport.LogSamples()
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let inputs = [samples.gzip, samples.flippedCRC, small.gzip, samples.truncated, samples.junkAfter,
+                          small.flippedLength, samples.gzip, Array("plain".utf8), [], small.gzip]
+            let hasher = LogFileHasher(bufferSize: 4096, backend: backend)
+            for (index, input) in inputs.enumerated() {
+                let path = dir + "/\(index).json.gz"
+                try TestSupport.write(input, to: path)
+                #expect(hasher.digest(path: path) == LogFileHasher(bufferSize: 4096, backend: backend).digest(path: path),
+                        "input \(index)")
+            }
+        }
+    }
+
+    @Test("a file opened by name in its folder hashes as by path; a link there is left to the caller")
+    func openedByName() throws {
+        let samples = try TestSupport.LogSamples()
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            try TestSupport.write(samples.gzip, to: dir + "/log.json.gz")
+            try FileManager.default.createSymbolicLink(atPath: dir + "/link.json.gz", withDestinationPath: "log.json.gz")
+            let folder = DirectoryHandle(resolvedPath: dir)
+            #expect(folder.descriptor >= 0)
+            let hasher = LogFileHasher()
+            #expect(hasher.digest(named: "log.json.gz", in: folder) == hasher.digest(path: dir + "/log.json.gz"))
+            #expect(hasher.digest(named: "link.json.gz", in: folder) == nil)
+            #expect(hasher.digest(named: "absent.json.gz", in: folder) == .notFound)
+            try TestSupport.createDirectory(dir + "/folder.json.gz")
+            #expect(hasher.digest(named: "folder.json.gz", in: folder) == .unreadable("not a regular file"))
+        }
+    }
 }

@@ -63,6 +63,9 @@ final class DigestPrefetch: Sendable {
         return state.take(position)
     }
 
+    /// Examinations ready and not yet taken (for tests).
+    var readyCount: Int { state.readyCount }
+
     private static func keyHash(_ key: String) -> Int {
         var hasher = Hasher()
         ByteWise.hash(key, into: &hasher)
@@ -90,6 +93,12 @@ final class DigestPrefetch: Sendable {
             next = count - 1
             walkedTo = count
             self.examine = examine
+        }
+
+        var readyCount: Int {
+            condition.lock()
+            defer { condition.unlock() }
+            return ready.count
         }
 
         func stop() {

@@ -15,6 +15,13 @@ struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     init(bytes: [UInt8]) { self.bytes = bytes }
     init(_ string: String) { bytes = Array(string.utf8) }
+
+    /// The bytes as one block (and their count, so that concatenations cannot collide): `[UInt8]`'s own hash feeds
+    /// the hasher one byte at a time, and a key is hashed for every log the walk opens.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
     init<S: Sequence>(_ bytes: S) where S.Element == UInt8 { self.bytes = Array(bytes) }
 
     /// The key as text, when its bytes are valid UTF-8 (the text then holds exactly these bytes).
@@ -130,9 +137,10 @@ enum ByteWise {
     /// Feeds the bytes of `text` (and its length, so that concatenations cannot collide) to `hasher`.
     static func hash(_ text: String, into hasher: inout Hasher) {
         hasher.combine(text.utf8.count)
-        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
-            for byte in text.utf8 { hasher.combine(byte) }
-        }
+        // One block of bytes: `withUTF8` gives a small string's bytes from a copy on the stack, and a bridged one's
+        // after making it native, so every string is hashed the same way, never byte by byte.
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     static func hash(_ text: String?, into hasher: inout Hasher) {

@@ -276,4 +276,70 @@ struct LinkedSidecarTests {
             #expect(newest.message?.hasSuffix(".metadata.json: not a regular file)") == true)
         }
     }
+
+}
+
+/// Digests opened by name in their folder (the walk's way) against digests read by path.
+extension DigestMetadataTests {
+    /// The signature and problem for the digest at `path`, read by path and read from the digest opened by name in
+    /// its folder; `nil` for the second when the folder open leaves the file to the reading by path.
+    static func bothWays(_ path: String) -> (byPath: String, inFolder: String?) {
+        func text(_ found: (signature: DigestSignature?, problem: String?)) -> String {
+            "\(found.signature.map { "\($0)" } ?? "-") | \(found.problem ?? "-")"
+        }
+        let folder = DirectoryHandle(resolvedPath: (path as NSString).deletingLastPathComponent)
+        let name = (path as NSString).lastPathComponent
+        guard case .opened(let file) = RegularFile.open(named: name, in: folder) else { return (text(DigestMetadata.signature(forDigestAt: path)), nil) }
+        return (text(DigestMetadata.signature(forDigestAt: path)),
+                text(DigestMetadata.signature(ofOpened: file, named: name, in: folder, path: path)))
+    }
+
+    @Test("a digest opened by name in its folder gets the same signature or problem as read by path, sidecar by sidecar")
+    func openedInFolderAsByPath() throws {
+        try TestSupport.withTemporaryDirectory(in: TestSupport.extendedAttributeBase) { (dir: String) throws in
+            var cases: [String: String] = [:]
+            func make(_ name: String, _ sidecar: (String) throws -> Void) throws {
+                let folder = dir + "/" + name
+                try TestSupport.createDirectory(folder)
+                let path = try Self.copyDigest(to: folder, withSidecar: false)
+                try sidecar(path + ".metadata.json")
+                cases[name] = path
+            }
+            try make("sidecar") { try FileManager.default.copyItem(atPath: Clean.firstDigestPath + ".metadata.json", toPath: $0) }
+            try make("none") { _ in }
+            try make("malformed") { try TestSupport.write("{not json", to: $0) }
+            try make("link") { try FileManager.default.createSymbolicLink(atPath: $0, withDestinationPath: Clean.firstDigestPath + ".metadata.json") }
+            try make("pipe") { #expect(mkfifo($0, 0o600) == 0) }
+            try make("folder") { try TestSupport.createDirectory($0) }
+            try make("too-large") { try TestSupport.write([UInt8](repeating: 0x20, count: DigestMetadata.maximumSidecarSize + 1), to: $0) }
+            if TestSupport.extendedAttributeBase != nil {
+                try make("xattr") { sidecar in
+                    try TestSupport.write("{not json", to: sidecar)
+                    let digest = String(sidecar.dropLast(".metadata.json".count))
+                    try TestSupport.setExtendedAttribute("user.signature", " " + (try Self.sidecarHex()) + "\n", path: digest)
+                    try TestSupport.setExtendedAttribute("user.backfill-generation-timestamp", "2025-03-01T18:00:00Z", path: digest)
+                }
+            }
+            for (name, path) in cases {
+                let found = Self.bothWays(path)
+                #expect(found.inFolder == found.byPath, "\(name)")
+            }
+        }
+    }
+
+    @Test("a digest that is a link, a pipe or a folder is not opened in its folder: reading by path decides it")
+    func linksAndOddFilesAreLeftToThePath() throws {
+        try TestSupport.withTemporaryDirectory { (dir: String) throws in
+            let path = try Self.copyDigest(to: dir)
+            let folder = DirectoryHandle(resolvedPath: dir)
+            try FileManager.default.createSymbolicLink(atPath: dir + "/link.json.gz", withDestinationPath: path)
+            #expect(mkfifo(dir + "/pipe.json.gz", 0o600) == 0)
+            try TestSupport.createDirectory(dir + "/folder.json.gz")
+            guard case .undecided = RegularFile.open(named: "link.json.gz", in: folder) else { Issue.record("link opened"); return }
+            guard case .undecided = RegularFile.open(named: "pipe.json.gz", in: folder) else { Issue.record("pipe opened"); return }
+            guard case .folder = RegularFile.open(named: "folder.json.gz", in: folder) else { Issue.record("folder opened"); return }
+            guard case .notFound = RegularFile.open(named: "absent.json.gz", in: folder) else { Issue.record("absent opened"); return }
+            guard case .opened = RegularFile.open(named: (path as NSString).lastPathComponent, in: folder) else { Issue.record("digest not opened"); return }
+        }
+    }
 }

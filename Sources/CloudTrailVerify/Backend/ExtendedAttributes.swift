@@ -15,16 +15,36 @@ internal enum ExtendedAttributes {
     /// The attribute's value as text, or `nil` when the file has no such attribute
     /// (or the file system keeps none). A symbolic link at `path` is not followed.
     static func value(named name: String, path: String, limit: Int = 64 * 1024) -> String? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
+        read(limit: limit) { buffer in
             #if canImport(Darwin)
-            let count = getxattr(path, name, &buffer, buffer.count, 0, XATTR_NOFOLLOW)
+            return getxattr(path, name, buffer.baseAddress, buffer.count, 0, XATTR_NOFOLLOW)
             #else
-            let count = lgetxattr(path, name, &buffer, buffer.count)
+            return lgetxattr(path, name, buffer.baseAddress, buffer.count)
             #endif
-            if count >= 0 { return String(decoding: buffer.prefix(count), as: UTF8.self) }
-            guard errno == ERANGE, buffer.count < limit else { return nil }
-            buffer = [UInt8](repeating: 0, count: min(buffer.count * 4, limit))
+        }
+    }
+
+    /// The attribute of an open file (``RegularFile/Opened``, never a link).
+    static func value(named name: String, descriptor: Int32, limit: Int = 64 * 1024) -> String? {
+        read(limit: limit) { buffer in
+            #if canImport(Darwin)
+            return fgetxattr(descriptor, name, buffer.baseAddress, buffer.count, 0, 0)
+            #else
+            return fgetxattr(descriptor, name, buffer.baseAddress, buffer.count)
+            #endif
+        }
+    }
+
+    /// Calls `get` with a growing buffer until the value fits (or passes `limit`).
+    private static func read(limit: Int, _ get: (UnsafeMutableRawBufferPointer) -> Int) -> String? {
+        var size = 4096
+        while true {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 1)
+            defer { buffer.deallocate() }
+            let count = get(buffer)
+            if count >= 0 { return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[..<count]), as: UTF8.self) }
+            guard errno == ERANGE, size < limit else { return nil }
+            size = min(size * 4, limit)
         }
     }
 }

@@ -36,6 +36,28 @@ extension DigestChain {
     /// Examines the digest at `location`. With `limits` (for reading ahead, several at once), a file larger
     /// than they allow gives `nil`: the walk reads it itself, alone, as it reads every digest.
     func examine(_ location: S3Location, limits: (size: Int, values: Int)? = nil) -> Examination? {
+        // Opened by name in its held-open folder: one lookup per file instead of one per path component, for
+        // the digest and its sidecar. A link, a file that is not regular or an unexpected error is left to the
+        // reading by path below, which decides each with its own words.
+        if case .success(let place) = roots.place(for: location), let folder = place.folder, folder.handle.descriptor >= 0 {
+            switch RegularFile.open(named: place.name, in: folder.handle) {
+            case .notFound: return Examination(file: .notFound)
+            case .folder: return Examination(file: .folder)
+            case .opened(let file):
+                let digest: DigestFile
+                switch Self.read(file, limits: limits) {
+                case .failure(let problem):
+                    if limits != nil { return nil }
+                    return Examination(file: .unreadable(problem))
+                case .success(let parsed):
+                    digest = parsed
+                }
+                return finish(Examination(file: .read(digest, path: place.path)), digest, location,
+                              metadata: DigestMetadata.signature(ofOpened: file, named: place.name, in: folder.handle, path: place.path))
+            case .undecided:
+                break
+            }
+        }
         let path: String
         switch roots.path(for: location) {
         case .success(let resolved): path = resolved
@@ -54,8 +76,15 @@ extension DigestChain {
         case .success(let parsed):
             digest = parsed
         }
-        var examination = Examination(file: .read(digest, path: path))
-        examination.metadata = DigestMetadata.signature(forDigestAt: path)
+        return finish(Examination(file: .read(digest, path: path)), digest, location,
+                      metadata: DigestMetadata.signature(forDigestAt: path))
+    }
+
+    /// The checks on a digest that was read: its content, and its metadata signature with the key it names.
+    private func finish(_ read: Examination, _ digest: DigestFile, _ location: S3Location,
+                        metadata: (signature: DigestSignature?, problem: String?)) -> Examination {
+        var examination = read
+        examination.metadata = metadata
         examination.algorithmProblem = Self.algorithmProblem(digest)
         examination.contentProblem = Self.timeProblem(digest, key: location.key)
             ?? Self.placeProblem(digest, key: location.key)
@@ -66,6 +95,21 @@ extension DigestChain {
             examination.preverified = (signature.hex, key, key.verifies(signature: decoded, over: digest.stringToSign))
         }
         return examination
+    }
+
+    /// Reads the digest at `location` as ``read(_:limits:)`` does, opened by name in its folder when it can be.
+    static func readDigest(at location: S3Location, roots: BucketRoots,
+                           limits: (size: Int, values: Int)?) -> Result<DigestFile, DigestFile.FormatProblem>? {
+        guard case .success(let place) = roots.place(for: location) else { return nil }
+        if let folder = place.folder, folder.handle.descriptor >= 0 {
+            switch RegularFile.open(named: place.name, in: folder.handle) {
+            case .notFound, .folder: return nil
+            case .opened(let file): return read(file, limits: limits)
+            case .undecided: break
+            }
+        }
+        guard case .success(let path) = roots.path(for: location) else { return nil }
+        return read(path, limits: limits)
     }
 
     /// The key ``judge(_:successor:)`` resolves for `digest`, when it finds one.

@@ -548,8 +548,8 @@ struct DigestChain {
     /// The claims of the admitted digest at `index`, or `nil` when it cannot be read as a digest (within
     /// `limits`, when given, instead of a digest's).
     private func claim(ofFile index: Int, limits: (size: Int, values: Int)?) -> FileClaim? {
-        guard case .success(let path) = roots.path(for: S3Location(bucket: bucket, key: admitted[index].key)),
-              case .success(let digest) = Self.read(path, limits: limits) else { return nil }
+        guard case .success(let digest) = Self.readDigest(at: S3Location(bucket: bucket, key: admitted[index].key),
+                                                           roots: roots, limits: limits) else { return nil }
         return FileClaim(previous: digest.previousLocation.map(S3Location.fingerprint),
                          logs: digest.logFiles.map { S3Location.fingerprint($0.location) })
     }
@@ -769,7 +769,17 @@ struct DigestChain {
     }
 
     static func read(_ path: String, limits: (size: Int, values: Int)? = nil) -> Result<DigestFile, DigestFile.FormatProblem> {
-        switch RegularFile.read(path, limit: DigestFile.maximumFileSize) {
+        parse(RegularFile.read(path, limit: DigestFile.maximumFileSize), limits: limits)
+    }
+
+    /// Reads an opened digest; see ``read(_:limits:)``.
+    static func read(_ file: RegularFile.Opened, limits: (size: Int, values: Int)? = nil) -> Result<DigestFile, DigestFile.FormatProblem> {
+        parse(file.readAll(limit: DigestFile.maximumFileSize), limits: limits)
+    }
+
+    private static func parse(_ read: Result<[UInt8], RegularFile.Problem>,
+                              limits: (size: Int, values: Int)?) -> Result<DigestFile, DigestFile.FormatProblem> {
+        switch read {
         case .failure(.tooLarge(let size)):
             return .failure(.init(message: "file is \(size) bytes, over the \(DigestFile.maximumFileSize)-byte limit"))
         case .failure(let problem):

@@ -20,18 +20,35 @@ enum DigestMetadata {
     /// `problem` explains a sidecar that exists but could not be used (a link, a pipe, too
     /// large, malformed), or a digest that is a link whose target's attributes were not read.
     static func signature(forDigestAt path: String) -> (signature: DigestSignature?, problem: String?) {
-        if let hex = ExtendedAttributes.value(named: "user.signature", path: path) {
-            let algorithm = ExtendedAttributes.value(named: "user.signature-algorithm", path: path)
-            let generated = ExtendedAttributes.value(named: "user.backfill-generation-timestamp", path: path)
+        signature(path: path, attribute: { ExtendedAttributes.value(named: $0, path: path) },
+                  sidecar: { RegularFile.read(path + ".metadata.json", limit: maximumSidecarSize, followingLinks: false) },
+                  digestIsLink: { isSymbolicLink(path) })
+    }
+
+    /// The same, for a digest opened by name in its folder (``RegularFile/open(named:in:)``, so not a link): its
+    /// attributes are read from the open file and its sidecar by name in the same folder. `path` is for messages.
+    static func signature(ofOpened digest: RegularFile.Opened, named name: String, in folder: DirectoryHandle,
+                          path: String) -> (signature: DigestSignature?, problem: String?) {
+        signature(path: path, attribute: { digest.attribute(named: $0) },
+                  sidecar: { RegularFile.read(named: name + ".metadata.json", in: folder, limit: maximumSidecarSize) },
+                  digestIsLink: { false })
+    }
+
+    private static func signature(path: String, attribute: (String) -> String?,
+                                  sidecar readSidecar: () -> Result<[UInt8], RegularFile.Problem>,
+                                  digestIsLink: () -> Bool) -> (signature: DigestSignature?, problem: String?) {
+        if let hex = attribute("user.signature") {
+            let algorithm = attribute("user.signature-algorithm")
+            let generated = attribute("user.backfill-generation-timestamp")
             return (DigestSignature(hex: hex.trimmingCharacters(in: .whitespacesAndNewlines),
                                     algorithm: algorithm?.trimmingCharacters(in: .whitespacesAndNewlines),
                                     source: .extendedAttribute,
                                     backfillGenerationTimestamp: generated?.trimmingCharacters(in: .whitespacesAndNewlines)), nil)
         }
         let sidecar = path + ".metadata.json"
-        switch RegularFile.read(sidecar, limit: maximumSidecarSize, followingLinks: false) {
+        switch readSidecar() {
         case .failure(.notFound):
-            return (nil, isSymbolicLink(path)
+            return (nil, digestIsLink()
                 ? "the digest is a symbolic link: the extended attributes of the file it leads to are not read, and there is no sidecar beside the link"
                 : nil)
         case .failure(.tooLarge(let size)):

@@ -26,9 +26,10 @@ extension DigestChain {
         /// checks that very signature with that very key.
         var preverified: (hex: String, key: PublicKey, verified: Bool)?
 
-        /// Bytes this examination holds (the digest's text), for bounding what is examined ahead.
+        /// About the bytes this examination holds, for bounding what is examined ahead: the digest's text, and as
+        /// much again for its parsed log entries (their strings are copies of parts of the text).
         var heldBytes: Int {
-            if case .read(let digest, _) = file { return digest.rawJSON.count + 1024 }
+            if case .read(let digest, _) = file { return 2 * digest.rawJSON.count + 1024 }
             return 256
         }
     }

@@ -49,7 +49,7 @@ extension BucketValidator {
         var seen = Set<BucketInventory.LogFolder>()
         for (bucket, folder, inventory) in roots {
             for log in inventory.logFolders where Shard.owns(options.shard, log.scope) {
-                if bucket == plan.bucket { seen.insert(log) }
+                if ByteWise.equal(bucket, plan.bucket) { seen.insert(log) }
                 folders.append((bucket, folder, log))
             }
         }
@@ -100,7 +100,7 @@ extension BucketValidator {
                 notChecked.append(.init(folder: uri, reason: why))
                 continue
             }
-            let span = bucket == plan.bucket ? spans[log.scope] ?? LogFolderAccountant.Span() : LogFolderAccountant.Span()
+            let span = ByteWise.equal(bucket, plan.bucket) ? spans[log.scope] ?? LogFolderAccountant.Span() : LogFolderAccountant.Span()
             var start = span.start ?? runStart
             var end = span.end ?? runEnd
             if let given = options.window.start { start = max(start, given) }

@@ -164,7 +164,7 @@ extension BucketValidator {
                                         found: bucket, option: .bucketRoots)
         }
         var trailsWithoutDigests = 0
-        for configuration in trails where configuration.logFileValidationEnabled && configuration.bucket == bucket
+        for configuration in trails where configuration.logFileValidationEnabled && ByteWise.equal(configuration.bucket, bucket)
             && !inventory.chains.keys.contains(where: { !$0.isBackfill && matchesTrailFile($0) == configuration }) {
             trailsWithoutDigests += 1
             notices.append("trail \(configuration.arn) has log file validation on and delivers to \(bucket), but this copy holds none of its digests: everything it delivered is unproven")

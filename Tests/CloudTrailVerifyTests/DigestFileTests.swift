@@ -255,3 +255,53 @@ struct DigestFileTests {
         #expect(Self.problem(compressed: compressed) != nil)
     }
 }
+
+/// The claims read (``DigestFile/claims(compressed:sizeLimit:valueLimit:)``) that the walk's consistency checks
+/// gather from every digest of a chain before they start.
+@Suite("DigestFile claims")
+struct DigestFileClaimsTests {
+    /// Every `.json.gz` file under every vector's digest folders.
+    static func vectorDigests() throws -> [String] {
+        var found: [String] = []
+        let enumerator = FileManager.default.enumerator(atPath: TestSupport.vectorsDirectory)
+        while let relative = enumerator?.nextObject() as? String {
+            if relative.contains("CloudTrail-Digest/"), relative.hasSuffix(".json.gz") {
+                found.append(TestSupport.vectorsDirectory + "/" + relative)
+            }
+        }
+        return found.sorted()
+    }
+
+    @Test("for every digest a full read accepts, the claims are exactly its previous digest and its logs")
+    func claimsMatchTheFullRead() throws {
+        var compared = 0
+        for path in try Self.vectorDigests() {
+            guard case .success(let bytes) = RegularFile.read(path, limit: DigestFile.maximumFileSize),
+                  let full = try? DigestFile(compressed: bytes) else { continue }
+            let claims = try DigestFile.claims(compressed: bytes, sizeLimit: DigestFile.maximumUncompressedSize,
+                                               valueLimit: StrictJSON.maximumValueCount)
+            #expect(claims.previous == full.previousLocation, "\(path)")
+            #expect(claims.logs == full.logFiles.map(\.location), "\(path)")
+            compared += 1
+        }
+        #expect(compared > 100)
+    }
+
+    @Test("what is not a digest's JSON at all claims nothing; a digest missing other fields still claims its links")
+    func claimsOfBrokenDocuments() throws {
+        #expect(throws: DigestFile.FormatProblem.self) {
+            try DigestFile.claims(compressed: try TestSupport.gzip(Array("not json".utf8)), sizeLimit: 1 << 20, valueLimit: 1000)
+        }
+        #expect(throws: DigestFile.FormatProblem.self) {
+            try DigestFile.claims(compressed: try TestSupport.gzip(Array(#"{"logFiles": {}}"#.utf8)), sizeLimit: 1 << 20, valueLimit: 1000)
+        }
+        // A full read refuses this (no times, no signature fields); its claims are still read, and the walk only
+        // counts a claim once the claimant's full read is valid.
+        let partial = #"{"previousDigestS3Bucket": "b", "previousDigestS3Object": "k", "logFiles": [{"s3Bucket": "b", "s3Object": "l"}]}"#
+        let bytes = try TestSupport.gzip(Array(partial.utf8))
+        #expect(throws: DigestFile.FormatProblem.self) { try DigestFile(compressed: bytes) }
+        let claims = try DigestFile.claims(compressed: bytes, sizeLimit: 1 << 20, valueLimit: 1000)
+        #expect(claims.previous == S3Location(bucket: "b", key: "k"))
+        #expect(claims.logs == [S3Location(bucket: "b", key: "l")])
+    }
+}

@@ -62,7 +62,10 @@ extension DigestChain {
 
     /// Hex compared without regard to case (check 10): `A` and `a` are the same nibble.
     static func sameHex(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.count == rhs.utf8.count && zip(lhs.utf8, rhs.utf8).allSatisfy { a, b in
+        // The same bytes (the usual case, a 512-digit signature) are compared at once; only a difference in case
+        // needs the digit-by-digit look.
+        if ByteWise.equal(lhs, rhs) { return true }
+        return lhs.utf8.count == rhs.utf8.count && zip(lhs.utf8, rhs.utf8).allSatisfy { a, b in
             a == b || (a | 0x20 == b | 0x20 && (0x61...0x66).contains(a | 0x20))
         }
     }

@@ -98,19 +98,19 @@ extension DigestChain {
         return examination
     }
 
-    /// Reads the digest at `location` as ``read(_:limits:)`` does, opened by name in its folder when it can be.
-    static func readDigest(at location: S3Location, roots: BucketRoots,
-                           limits: (size: Int, values: Int)?) -> Result<DigestFile, DigestFile.FormatProblem>? {
+    /// The bytes of the digest file at `location` (within ``DigestFile/maximumFileSize``), opened by name in its
+    /// folder when it can be; `nil` when it has no usable path, or is not there.
+    static func readBytes(at location: S3Location, roots: BucketRoots) -> Result<[UInt8], RegularFile.Problem>? {
         guard case .success(let place) = roots.place(for: location) else { return nil }
         if let folder = place.folder, folder.handle.descriptor >= 0 {
             switch RegularFile.open(named: place.name, in: folder.handle) {
             case .notFound, .folder: return nil
-            case .opened(let file): return read(file, limits: limits)
+            case .opened(let file): return file.readAll(limit: DigestFile.maximumFileSize)
             case .undecided: break
             }
         }
         guard case .success(let path) = roots.path(for: location) else { return nil }
-        return read(path, limits: limits)
+        return RegularFile.read(path, limit: DigestFile.maximumFileSize)
     }
 
     /// The key ``judge(_:successor:)`` resolves for `digest`, when it finds one.

@@ -548,10 +548,18 @@ struct DigestChain {
     /// The claims of the admitted digest at `index`, or `nil` when it cannot be read as a digest (within
     /// `limits`, when given, instead of a digest's).
     private func claim(ofFile index: Int, limits: (size: Int, values: Int)?) -> FileClaim? {
-        guard case .success(let digest) = Self.readDigest(at: S3Location(bucket: bucket, key: admitted[index].key),
-                                                           roots: roots, limits: limits) else { return nil }
-        return FileClaim(previous: digest.previousLocation.map(S3Location.fingerprint),
-                         logs: digest.logFiles.map { S3Location.fingerprint($0.location) })
+        guard case .success(let bytes) = Self.readBytes(at: S3Location(bucket: bucket, key: admitted[index].key), roots: roots)
+        else { return nil }
+        let claims: (previous: S3Location?, logs: [S3Location])
+        do {
+            claims = try DigestFile.claims(compressed: bytes, sizeLimit: limits?.size ?? DigestFile.maximumUncompressedSize,
+                                           valueLimit: limits?.values ?? StrictJSON.maximumValueCount)
+        } catch {
+            // Possibly a large tree first (a bomb of small values): give its pages back, as a full read does.
+            FreedMemory.release(after: FreedMemory.threshold)
+            return nil
+        }
+        return FileClaim(previous: claims.previous.map(S3Location.fingerprint), logs: claims.logs.map(S3Location.fingerprint))
     }
 
     /// Judges a digest file the walk never reached: a replay under another name, a

@@ -73,6 +73,43 @@ struct DigestFile: Sendable {
 
     /// Gunzips and parses within smaller limits than a digest's (a read that may fail and be done again in full).
     init(compressed: [UInt8], sizeLimit: Int, valueLimit: Int) throws(FormatProblem) {
+        try self.init(json: try Self.inflate(compressed, sizeLimit: sizeLimit), valueLimit: valueLimit)
+    }
+
+    /// What a digest claims: the digest it links to and the logs it lists, and nothing else of it (no hash of
+    /// the text, no times, no log entries), for ``DigestChain/readClaims()``, which reads every digest of a
+    /// chain before the walk. For a document ``init(compressed:sizeLimit:valueLimit:)`` accepts, it finds
+    /// exactly the same locations (same parser, same fields); it also accepts some that the full read refuses,
+    /// which is harmless there: every claim is checked against the claimant's full, valid read before it counts.
+    static func claims(compressed: [UInt8], sizeLimit: Int,
+                       valueLimit: Int) throws(FormatProblem) -> (previous: S3Location?, logs: [S3Location]) {
+        let json = try inflate(compressed, sizeLimit: sizeLimit)
+        let document: StrictJSON.Value
+        do {
+            document = try StrictJSON.parse(json, maximumValueCount: valueLimit)
+        } catch {
+            throw FormatProblem(message: "not valid JSON: \(error)")
+        }
+        guard let members = document.members else { throw FormatProblem(message: "JSON is not an object") }
+        let reader = FieldReader(fields: members)
+        var previous: S3Location?
+        if let bucket = try reader.optionalString("previousDigestS3Bucket"),
+           let object = try reader.optionalString("previousDigestS3Object") {
+            previous = S3Location(bucket: bucket, key: object)
+        }
+        guard case .array(let entries)? = reader["logFiles"] else { throw FormatProblem(message: "no logFiles array") }
+        var logs: [S3Location] = []
+        logs.reserveCapacity(entries.count)
+        for entry in entries {
+            guard let entryMembers = entry.members else { throw FormatProblem(message: "a logFiles entry is not an object") }
+            let entryReader = FieldReader(fields: entryMembers)
+            logs.append(S3Location(bucket: try entryReader.requiredString("s3Bucket"), key: try entryReader.requiredString("s3Object")))
+        }
+        return (previous, logs)
+    }
+
+    /// The inflated bytes of one gzip member of a digest, within `sizeLimit`.
+    private static func inflate(_ compressed: [UInt8], sizeLimit: Int) throws(FormatProblem) -> [UInt8] {
         let inflated: GzipInflater.Inflated
         do {
             inflated = try GzipInflater.inflate(compressed, limit: sizeLimit)
@@ -85,7 +122,7 @@ struct DigestFile: Sendable {
         guard inflated.trailingByteCount == 0 else {
             throw FormatProblem(message: "\(inflated.trailingByteCount) bytes after the end of the gzip stream")
         }
-        try self.init(json: inflated.bytes, valueLimit: valueLimit)
+        return inflated.bytes
     }
 
     /// Parses a digest's uncompressed JSON.
@@ -161,7 +198,9 @@ struct DigestFile: Sendable {
         var fields: [(String, StrictJSON.Value)]
         var context = ""
 
-        subscript(name: String) -> StrictJSON.Value? { fields.first { $0.0 == name }?.1 }
+        // Names compared as bytes: `String ==` would take a canonically equivalent spelling (a KELVIN SIGN for `K`)
+        // for the field, where every other reader of the JSON sees another name.
+        subscript(name: String) -> StrictJSON.Value? { fields.first { ByteWise.equal($0.0, name) }?.1 }
 
         func requiredString(_ name: String) throws(FormatProblem) -> String {
             guard let value = self[name], value != .null else {

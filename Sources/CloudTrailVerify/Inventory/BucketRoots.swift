@@ -19,13 +19,20 @@ struct BucketRoots: Sendable {
     final class ResolvedFolderCache: Sendable {
         // Keyed by the path's bytes: two folder names that are canonically equivalent but different bytes
         // (one of them a link leading out) must never share an entry.
-        private let entries = Mutex<[ObjectKey: ResolvedFolder?]>([:])
+        private let entries = Mutex<[FolderKey: ResolvedFolder?]>([:])
         /// Entries kept at most: each holds its folder open. CloudTrail puts one region's day in a folder and
         /// the walk goes through them in order, so a few hundred is plenty; more are resolved again.
         static let capacity = 256
 
+        /// A folder's path, hashed and compared as bytes, without copying them (this runs for every log).
+        private struct FolderKey: Hashable {
+            let path: String
+            static func == (lhs: FolderKey, rhs: FolderKey) -> Bool { ByteWise.equal(lhs.path, rhs.path) }
+            func hash(into hasher: inout Hasher) { ByteWise.hash(path, into: &hasher) }
+        }
+
         func resolve(_ folder: String) -> ResolvedFolder? {
-            let key = ObjectKey(folder)
+            let key = FolderKey(path: folder)
             if let cached = entries.withLock({ $0[key] }) { return cached }
             let resolved = BucketRoots.realPath(folder).map(ResolvedFolder.init)
             entries.withLock { cache in
@@ -124,8 +131,13 @@ struct BucketRoots: Sendable {
 
     /// Where a file is: its path, and the folder holding it (held open) with its name in that folder.
     struct Place {
-        /// The path as the bucket's folder plus the key: for a fallback open and for messages.
-        var path: String
+        /// The bucket's folder.
+        var root: String
+        /// The object key.
+        var key: String
+        /// The path as the bucket's folder plus the key: for a fallback open and for messages (made when asked:
+        /// a log opened in its folder never needs it).
+        var path: String { root + "/" + key }
         /// The file's folder, inside the bucket's folder; `nil` when it does not exist.
         var folder: ResolvedFolder?
         /// The last component of the key.
@@ -144,7 +156,6 @@ struct BucketRoots: Sendable {
         if let problem = Self.keyProblem(location.key) {
             return .failure(.unsafeKey(key: location.key, why: problem))
         }
-        let path = folder + "/" + location.key
         // An ASCII key has one character per byte (and no `/` inside `\r\n`): its last `/` is found on the bytes.
         let slash = location.key.utf8.allSatisfy({ $0 < 0x80 })
             ? location.key.utf8.lastIndex(of: UInt8(ascii: "/")) : location.key.lastIndex(of: "/")
@@ -153,12 +164,12 @@ struct BucketRoots: Sendable {
         guard let resolvedParent = resolvedParents.resolve(parent) else {
             // The folder does not exist (the file will not be found), or a link in it dangles.
             return Self.isDanglingLink(parent) ? .failure(.unsafeKey(key: location.key, why: "a symbolic link leads to nothing"))
-                                               : .success(Place(path: path, folder: nil, name: name))
+                                               : .success(Place(root: folder, key: location.key, folder: nil, name: name))
         }
         guard Self.isWithin(resolvedParent.resolved, resolvedFolder) else {
             return .failure(.unsafeKey(key: location.key, why: "a symbolic link leads outside the bucket copy, to \(resolvedParent.resolved)/\(name)"))
         }
-        return .success(Place(path: path, folder: resolvedParent, name: name))
+        return .success(Place(root: folder, key: location.key, folder: resolvedParent, name: name))
     }
 
     /// The local path of `location`, or why there is none.

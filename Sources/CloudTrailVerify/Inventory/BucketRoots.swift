@@ -48,10 +48,20 @@ struct BucketRoots: Sendable {
     final class ResolvedFolder: Sendable {
         let resolved: String
         let handle: DirectoryHandle
+        /// The resolved bucket folder this one was checked against, and whether it lies inside it (worked out
+        /// once per folder, not per file: every key of a folder names the same bucket folder).
+        private let containment = Mutex<(root: String, inside: Bool)?>(nil)
 
         init(_ resolved: String) {
             self.resolved = resolved
             handle = DirectoryHandle(resolvedPath: resolved)
+        }
+
+        func lies(within root: String) -> Bool {
+            if let known = containment.withLock({ $0 }), ByteWise.equal(known.root, root) { return known.inside }
+            let inside = BucketRoots.isWithin(resolved, root)
+            containment.withLock { $0 = (root, inside) }
+            return inside
         }
     }
 
@@ -95,37 +105,39 @@ struct BucketRoots: Sendable {
     /// Whether a key is safe to join below a folder: relative, no `.`/`..`/empty segment,
     /// no NUL, and no percent-encoded dot or slash that some tool might decode later.
     static func keyProblem(_ key: String) -> String? {
-        // One pass over the bytes: this runs for every log file.
-        let bytes = key.utf8
-        if bytes.isEmpty { return "empty key" }
-        if bytes.first == UInt8(ascii: "/") { return "absolute key" }
-        var segmentStart = bytes.startIndex
-        // The last three bytes, lower-cased, for spotting %2e, %2f and %5c without allocating.
-        var (third, second, last): (UInt8, UInt8, UInt8) = (0, 0, 0)
-        var index = bytes.startIndex
-        while true {
-            let atEnd = index == bytes.endIndex
-            let byte = atEnd ? UInt8(ascii: "/") : bytes[index]
-            switch byte {
-            case 0: return "NUL in key"
-            case UInt8(ascii: "\\"): return "backslash in key"
-            case UInt8(ascii: "/"):
-                let length = bytes.distance(from: segmentStart, to: index)
-                if length == 0 { return "empty path segment in key" }
-                if length <= 2, bytes[segmentStart..<index].allSatisfy({ $0 == UInt8(ascii: ".") }) {
-                    return "'\(String(decoding: bytes[segmentStart..<index], as: UTF8.self))' segment in key"
+        // One pass over the bytes, through a pointer: this runs for every log file.
+        var key = key
+        return key.withUTF8 { bytes in
+            if bytes.isEmpty { return "empty key" }
+            if bytes[0] == UInt8(ascii: "/") { return "absolute key" }
+            var segmentStart = 0
+            // The last three bytes, lower-cased, for spotting %2e, %2f and %5c without allocating.
+            var (third, second, last): (UInt8, UInt8, UInt8) = (0, 0, 0)
+            var index = 0
+            while true {
+                let atEnd = index == bytes.count
+                let byte = atEnd ? UInt8(ascii: "/") : bytes[index]
+                switch byte {
+                case 0: return "NUL in key"
+                case UInt8(ascii: "\\"): return "backslash in key"
+                case UInt8(ascii: "/"):
+                    let length = index - segmentStart
+                    if length == 0 { return "empty path segment in key" }
+                    if length <= 2, UnsafeBufferPointer(rebasing: bytes[segmentStart..<index]).allSatisfy({ $0 == UInt8(ascii: ".") }) {
+                        return "'\(String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<index]), as: UTF8.self))' segment in key"
+                    }
+                    if !atEnd { segmentStart = index + 1 }
+                default: break
                 }
-                if !atEnd { segmentStart = bytes.index(after: index) }
-            default: break
+                (third, second, last) = (second, last, byte | (byte >= 0x41 && byte <= 0x5a ? 0x20 : 0))
+                if third == UInt8(ascii: "%"),
+                   (second == UInt8(ascii: "2") && (last == UInt8(ascii: "e") || last == UInt8(ascii: "f")))
+                    || (second == UInt8(ascii: "5") && last == UInt8(ascii: "c")) {
+                    return "percent-encoded dot or slash in key"
+                }
+                if atEnd { return nil }
+                index += 1
             }
-            (third, second, last) = (second, last, byte | (byte >= 0x41 && byte <= 0x5a ? 0x20 : 0))
-            if third == UInt8(ascii: "%"),
-               (second == UInt8(ascii: "2") && (last == UInt8(ascii: "e") || last == UInt8(ascii: "f")))
-                || (second == UInt8(ascii: "5") && last == UInt8(ascii: "c")) {
-                return "percent-encoded dot or slash in key"
-            }
-            if atEnd { return nil }
-            index = bytes.index(after: index)
         }
     }
 
@@ -166,7 +178,7 @@ struct BucketRoots: Sendable {
             return Self.isDanglingLink(parent) ? .failure(.unsafeKey(key: location.key, why: "a symbolic link leads to nothing"))
                                                : .success(Place(root: folder, key: location.key, folder: nil, name: name))
         }
-        guard Self.isWithin(resolvedParent.resolved, resolvedFolder) else {
+        guard resolvedParent.lies(within: resolvedFolder) else {
             return .failure(.unsafeKey(key: location.key, why: "a symbolic link leads outside the bucket copy, to \(resolvedParent.resolved)/\(name)"))
         }
         return .success(Place(root: folder, key: location.key, folder: resolvedParent, name: name))
@@ -213,7 +225,7 @@ struct BucketRoots: Sendable {
     /// Whether the resolved path `path` is the resolved folder `folder` or lies below it.
     /// Bytes, not characters: Swift's String comparison treats canonically equivalent spellings
     /// (é and e + U+0301) as equal, and the file system does not.
-    private static func isWithin(_ path: String, _ folder: String) -> Bool {
+    static func isWithin(_ path: String, _ folder: String) -> Bool {
         path.utf8.elementsEqual(folder.utf8) || path.utf8.starts(with: (folder + "/").utf8)
     }
 

@@ -90,6 +90,9 @@ enum StrictJSON {
         let maximumValueCount: Int
         /// Values in the tree so far (less those of refused elements).
         var valueCount = 0
+        /// Where a string with escapes is put together, reused for every such string: CloudTrail writes every
+        /// `/` in an object key as `\/`, so most of a digest's strings have escapes.
+        var scratch: [UInt8] = []
 
         init(bytes: [UInt8], maximumValueCount: Int) {
             self.bytes = bytes
@@ -297,15 +300,16 @@ enum StrictJSON {
 
         mutating func parseString() throws(ParseError) -> String {
             index += 1  // opening quote
-            // Runs of plain bytes are copied whole; `out` is needed only once an escape is met.
-            var out: [UInt8]?
+            // Runs of plain bytes are copied whole; `scratch` is needed only once an escape is met.
+            var escaped = false
+            var allASCII = true
             while true {
                 let runStart = index
                 let (runEnd, isASCII) = plainRun(from: index)
                 index = runEnd
                 guard index < bytes.count else { throw fail("unterminated string") }
                 let byte = bytes[index]
-                if byte == UInt8(ascii: "\""), out == nil {
+                if byte == UInt8(ascii: "\""), !escaped {
                     index += 1
                     // No escape: made straight from the input. ASCII is valid UTF-8 as it is; the rest is validated.
                     let text = isASCII
@@ -314,15 +318,20 @@ enum StrictJSON {
                     guard let text else { throw fail("invalid UTF-8 in a string") }
                     return text
                 }
-                if out == nil { out = [] }
-                out!.append(contentsOf: bytes[runStart..<runEnd])
+                if !escaped {
+                    escaped = true
+                    scratch.removeAll(keepingCapacity: true)
+                }
+                allASCII = allASCII && isASCII
+                bytes.withUnsafeBufferPointer { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: $0[runStart..<runEnd])) }
                 switch byte {
                 case UInt8(ascii: "\""):
                     index += 1
-                    // Validates the raw UTF-8 that was copied through.
-                    guard let text = out!.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
-                        throw fail("invalid UTF-8 in a string")
+                    // Validates the raw UTF-8 that was copied through (ASCII, and what escapes made, needs none).
+                    let text = scratch.withUnsafeBufferPointer { buffer in
+                        allASCII ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
                     }
+                    guard let text else { throw fail("invalid UTF-8 in a string") }
                     return text
                 case UInt8(ascii: "\\"):
                     index += 1
@@ -330,14 +339,14 @@ enum StrictJSON {
                     let escape = bytes[index]
                     index += 1
                     switch escape {
-                    case UInt8(ascii: "\""): out!.append(0x22)
-                    case UInt8(ascii: "\\"): out!.append(0x5c)
-                    case UInt8(ascii: "/"): out!.append(0x2f)
-                    case UInt8(ascii: "b"): out!.append(0x08)
-                    case UInt8(ascii: "f"): out!.append(0x0c)
-                    case UInt8(ascii: "n"): out!.append(0x0a)
-                    case UInt8(ascii: "r"): out!.append(0x0d)
-                    case UInt8(ascii: "t"): out!.append(0x09)
+                    case UInt8(ascii: "\""): scratch.append(0x22)
+                    case UInt8(ascii: "\\"): scratch.append(0x5c)
+                    case UInt8(ascii: "/"): scratch.append(0x2f)
+                    case UInt8(ascii: "b"): scratch.append(0x08)
+                    case UInt8(ascii: "f"): scratch.append(0x0c)
+                    case UInt8(ascii: "n"): scratch.append(0x0a)
+                    case UInt8(ascii: "r"): scratch.append(0x0d)
+                    case UInt8(ascii: "t"): scratch.append(0x09)
                     case UInt8(ascii: "u"):
                         var scalar = try hex4()
                         if (0xD800...0xDBFF).contains(scalar) {
@@ -351,7 +360,7 @@ enum StrictJSON {
                         } else if (0xDC00...0xDFFF).contains(scalar) {
                             throw fail("lone surrogate")
                         }
-                        out!.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+                        scratch.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
                     default:
                         throw fail("bad escape")
                     }

@@ -732,22 +732,27 @@ struct DigestChain {
         }
         // A signature is exactly as long as the modulus: OpenSSL and the AWS CLI's rsa module both accept
         // a shorter or zero-padded one, which is not what CloudTrail writes.
-        let decoded = Hex.decode(signature.hex)
-        let modulusLength = (key.bitCount + 7) / 8
-        if sourceIsTrusted {
-            guard let decoded else {
-                return verdict(.malformedSignature, "the signature is not hex", source: signature.source)
-            }
-            guard decoded.count == modulusLength else {
-                return verdict(.malformedSignature,
-                               "the signature is \(decoded.count) bytes long; the key's modulus is \(modulusLength) bytes",
-                               source: signature.source)
-            }
+        // Checked ahead (``examine(_:limits:)``) with this very signature and key: it was hex of the modulus's
+        // length, so only the result is needed.
+        let checkedAhead = examination.preverified.flatMap { checked in
+            ByteWise.equal(checked.hex, signature.hex) && checked.key == key ? checked.verified : nil
         }
         let verified: Bool
-        if let checked = examination.preverified, checked.hex.utf8.elementsEqual(signature.hex.utf8), checked.key == key {
-            verified = checked.verified
+        if let checkedAhead {
+            verified = checkedAhead
         } else {
+            let decoded = Hex.decode(signature.hex)
+            let modulusLength = (key.bitCount + 7) / 8
+            if sourceIsTrusted {
+                guard let decoded else {
+                    return verdict(.malformedSignature, "the signature is not hex", source: signature.source)
+                }
+                guard decoded.count == modulusLength else {
+                    return verdict(.malformedSignature,
+                                   "the signature is \(decoded.count) bytes long; the key's modulus is \(modulusLength) bytes",
+                                   source: signature.source)
+                }
+            }
             verified = decoded.map { $0.count == modulusLength && key.verifies(signature: $0, over: digest.stringToSign) } ?? false
         }
         if !verified {

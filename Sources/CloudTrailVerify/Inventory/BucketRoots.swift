@@ -88,7 +88,13 @@ struct BucketRoots: Sendable {
     /// place, with no key built for the lookup (this runs for every log file).
     private func folder(ofBucket name: String) -> (folder: String, resolved: String)? {
         if byName.count <= 8 {
-            for (key, value) in byName where key.bytes.elementsEqual(name.utf8) { return value }
+            for (key, value) in byName where key.bytes.count == name.utf8.count {
+                let same = key.bytes.withUnsafeBufferPointer { keyBytes in
+                    var name = name
+                    return name.withUTF8 { ByteWise.equal(keyBytes, $0) }
+                }
+                if same { return value }
+            }
             return nil
         }
         return byName[ObjectKey(name)]
@@ -168,9 +174,19 @@ struct BucketRoots: Sendable {
         if let problem = Self.keyProblem(location.key) {
             return .failure(.unsafeKey(key: location.key, why: problem))
         }
-        // An ASCII key has one character per byte (and no `/` inside `\r\n`): its last `/` is found on the bytes.
-        let slash = location.key.utf8.allSatisfy({ $0 < 0x80 })
-            ? location.key.utf8.lastIndex(of: UInt8(ascii: "/")) : location.key.lastIndex(of: "/")
+        // An ASCII key has one character per byte (and no `/` inside `\r\n`): its last `/` is found on the bytes,
+        // in one pass through a pointer.
+        var keyText = location.key
+        let lastSlash: Int?? = keyText.withUTF8 { bytes in
+            var last: Int?
+            for (offset, byte) in bytes.enumerated() {
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: "/") { last = offset }
+            }
+            return .some(last)
+        }
+        let slash = lastSlash.map { $0.map { location.key.utf8.index(location.key.utf8.startIndex, offsetBy: $0) } }
+            ?? location.key.lastIndex(of: "/")
         let parent = slash.map { folder + "/" + location.key[..<$0] } ?? folder
         let name = slash.map { String(location.key[location.key.index(after: $0)...]) } ?? location.key
         guard let resolvedParent = resolvedParents.resolve(parent) else {

@@ -101,7 +101,12 @@ enum ByteWise {
         let same = lhs.utf8.withContiguousStorageIfAvailable { left in
             rhs.utf8.withContiguousStorageIfAvailable { right in equal(left, right) }
         }
-        return (same ?? nil) ?? lhs.utf8.elementsEqual(rhs.utf8)
+        if let same = same ?? nil { return same }
+        // A small string (up to 15 bytes) is kept inside the value: `withUTF8` lends its bytes from a copy on the
+        // stack, still one memcmp and no allocation (JSON member names are small strings).
+        var left = lhs
+        var right = rhs
+        return left.withUTF8 { leftBytes in right.withUTF8 { rightBytes in equal(leftBytes, rightBytes) } }
     }
 
     static func equal(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {

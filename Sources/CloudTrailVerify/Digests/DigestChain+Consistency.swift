@@ -55,8 +55,11 @@ extension DigestChain {
 
     /// 64 hex digits, either case: CloudTrail writes lower case, but upper case names the same value.
     static func isSHA256Hex(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+        guard text.utf8.count == 64 else { return false }
+        // Through a pointer: this runs for every log a digest lists.
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.allSatisfy { byte in (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte) }
         }
     }
 
@@ -197,17 +200,31 @@ extension DigestChain {
 
     /// Check 4, within one digest: no log listed twice.
     static func repeatedLogProblem(_ digest: DigestFile) -> Problem? {
+        // A digest lists a few logs: compared pairwise below a few dozen, by fingerprint beyond.
+        if digest.logFiles.count <= 32 {
+            for index in digest.logFiles.indices {
+                for first in 0..<index where sameLocation(digest.logFiles[first].location, digest.logFiles[index].location) {
+                    return repeated(digest, first, index)
+                }
+            }
+            return nil
+        }
         var seen: [Int: Int] = [:]
         for (index, log) in digest.logFiles.enumerated() {
             let fingerprint = S3Location.fingerprint(log.location)
             if let first = seen[fingerprint], sameLocation(digest.logFiles[first].location, log.location) {
-                let hashes = sameHex(digest.logFiles[first].expectedSHA256, log.expectedSHA256)
-                    ? "with the same hash" : "with different hashes (\(digest.logFiles[first].expectedSHA256), \(log.expectedSHA256))"
-                return Problem(.logListedTwice, "lists \(log.location.uri) twice (logFiles[\(first)] and [\(index)]), \(hashes)")
+                return repeated(digest, first, index)
             }
             seen[fingerprint] = seen[fingerprint] ?? index
         }
         return nil
+    }
+
+    private static func repeated(_ digest: DigestFile, _ first: Int, _ index: Int) -> Problem {
+        let log = digest.logFiles[index]
+        let hashes = sameHex(digest.logFiles[first].expectedSHA256, log.expectedSHA256)
+            ? "with the same hash" : "with different hashes (\(digest.logFiles[first].expectedSHA256), \(log.expectedSHA256))"
+        return Problem(.logListedTwice, "lists \(log.location.uri) twice (logFiles[\(first)] and [\(index)]), \(hashes)")
     }
 
     /// Whether a log's name says it was delivered during the digest's span: its minute (the name's precision)
@@ -221,7 +238,7 @@ extension DigestChain {
 
     /// Byte-exact: object keys are byte strings.
     static func sameLocation(_ lhs: S3Location, _ rhs: S3Location) -> Bool {
-        lhs.bucket.utf8.elementsEqual(rhs.bucket.utf8) && lhs.key.utf8.elementsEqual(rhs.key.utf8)
+        ByteWise.equal(lhs.key, rhs.key) && ByteWise.equal(lhs.bucket, rhs.bucket)
     }
 
     /// Check 7: a link stays in the chain it was found in (same bucket, prefix, organization, account,
@@ -246,25 +263,31 @@ extension DigestChain {
         // One pass over the bytes (this runs for every log a digest lists): a `%` or a backslash anywhere
         // settles it. Otherwise an ASCII key (every character one byte, and no `/` inside `\r\n`) has the
         // segments of the split below, judged here without building them; any other key is split.
-        var isASCII = true
-        var badSegment = false
-        var length = 0
-        var dots = 0
-        for byte in key.utf8 {
-            switch byte {
-            case UInt8(ascii: "%"), UInt8(ascii: "\\"):
-                return true
-            case UInt8(ascii: "/"):
-                if length == 0 || (length <= 2 && dots == length) { badSegment = true }
-                length = 0
-                dots = 0
-            default:
-                length += 1
-                if byte == UInt8(ascii: ".") { dots += 1 }
-                if byte >= 0x80 { isASCII = false }
+        var text = key
+        let scan: (escapes: Bool, isASCII: Bool, badSegment: Bool) = text.withUTF8 { bytes in
+            var isASCII = true
+            var badSegment = false
+            var length = 0
+            var dots = 0
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "%"), UInt8(ascii: "\\"):
+                    return (true, isASCII, badSegment)
+                case UInt8(ascii: "/"):
+                    if length == 0 || (length <= 2 && dots == length) { badSegment = true }
+                    length = 0
+                    dots = 0
+                default:
+                    length += 1
+                    if byte == UInt8(ascii: ".") { dots += 1 }
+                    if byte >= 0x80 { isASCII = false }
+                }
             }
+            if length == 0 || (length <= 2 && dots == length) { badSegment = true }
+            return (false, isASCII, badSegment)
         }
-        if length == 0 || (length <= 2 && dots == length) { badSegment = true }
+        if scan.escapes { return true }
+        let (isASCII, badSegment) = (scan.isASCII, scan.badSegment)
         guard isASCII else {
             return key.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
         }

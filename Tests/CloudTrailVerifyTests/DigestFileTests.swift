@@ -278,8 +278,7 @@ struct DigestFileClaimsTests {
         for path in try Self.vectorDigests() {
             guard case .success(let bytes) = RegularFile.read(path, limit: DigestFile.maximumFileSize),
                   let full = try? DigestFile(compressed: bytes) else { continue }
-            let claims = try DigestFile.claims(compressed: bytes, sizeLimit: DigestFile.maximumUncompressedSize,
-                                               valueLimit: StrictJSON.maximumValueCount)
+            let claims = try DigestFile.claims(compressed: bytes, sizeLimit: DigestFile.maximumUncompressedSize)
             #expect(claims.previous == full.previousLocation, "\(path)")
             #expect(claims.logs == full.logFiles.map(\.location), "\(path)")
             compared += 1
@@ -290,17 +289,17 @@ struct DigestFileClaimsTests {
     @Test("what is not a digest's JSON at all claims nothing; a digest missing other fields still claims its links")
     func claimsOfBrokenDocuments() throws {
         #expect(throws: DigestFile.FormatProblem.self) {
-            try DigestFile.claims(compressed: try TestSupport.gzip(Array("not json".utf8)), sizeLimit: 1 << 20, valueLimit: 1000)
+            try DigestFile.claims(compressed: try TestSupport.gzip(Array("not json".utf8)), sizeLimit: 1 << 20)
         }
         #expect(throws: DigestFile.FormatProblem.self) {
-            try DigestFile.claims(compressed: try TestSupport.gzip(Array(#"{"logFiles": {}}"#.utf8)), sizeLimit: 1 << 20, valueLimit: 1000)
+            try DigestFile.claims(compressed: try TestSupport.gzip(Array(#"{"logFiles": {}}"#.utf8)), sizeLimit: 1 << 20)
         }
         // A full read refuses this (no times, no signature fields); its claims are still read, and the walk only
         // counts a claim once the claimant's full read is valid.
         let partial = #"{"previousDigestS3Bucket": "b", "previousDigestS3Object": "k", "logFiles": [{"s3Bucket": "b", "s3Object": "l"}]}"#
         let bytes = try TestSupport.gzip(Array(partial.utf8))
         #expect(throws: DigestFile.FormatProblem.self) { try DigestFile(compressed: bytes) }
-        let claims = try DigestFile.claims(compressed: bytes, sizeLimit: 1 << 20, valueLimit: 1000)
+        let claims = try DigestFile.claims(compressed: bytes, sizeLimit: 1 << 20)
         #expect(claims.previous == S3Location(bucket: "b", key: "k"))
         #expect(claims.logs == [S3Location(bucket: "b", key: "l")])
     }

@@ -114,3 +114,49 @@ struct StrictJSONTests {
         }
     }
 }
+
+/// ``StrictJSON/scanStrings(_:top:array:inner:)``: a few strings read out of a document without its tree.
+@Suite("StrictJSON scan")
+struct StrictJSONScanTests {
+    static func scan(_ text: String) throws -> (top: [String?], elements: [[String?]]?) {
+        try StrictJSON.scanStrings(Array(text.utf8), top: ["a", "b"], array: "list", inner: ["x", "y"])
+    }
+
+    @Test("finds the same strings as the parser at the same places, escapes and nesting included")
+    func sameAsTheParser() throws {
+        let documents = [
+            #"{"a":"A\/b\u00e9\ud83d\ude00","skip":{"a":"not this","list":[{"x":"nor this"}]},"list":[{"x":"1","y":"2"},{"y":"\"]}"},{"z":[1,{"x":"deep"}],"x":"3"}],"b":null}"#,
+            #"  { "list" : [ ] , "b" : "t\\t\n" , "a" : "" }  "#,
+            #"{"n":-1.5e+3,"t":true,"f":false,"z":null,"s":"}{][,:","a":"ok","list":[{"x":"p","y":"q"}]}"#,
+        ]
+        for document in documents {
+            let scanned = try Self.scan(document)
+            let parsed = try StrictJSON.parse(Array(document.utf8))
+            func string(_ value: StrictJSON.Value?) -> String? { if case .string(let text)? = value { return text } else { return nil } }
+            #expect(scanned.top == [string(parsed["a"]), string(parsed["b"])], "\(document)")
+            guard case .array(let list)? = parsed["list"] else { Issue.record("no list"); continue }
+            #expect(scanned.elements?.count == list.count)
+            for (element, values) in zip(list, scanned.elements ?? []) {
+                #expect(values == [string(element["x"]), string(element["y"])], "\(document)")
+            }
+        }
+    }
+
+    @Test("no array where the list should be gives none; a document that is not an object is refused")
+    func missingOrWrong() throws {
+        #expect(try Self.scan(#"{"a":"1"}"#).elements == nil)
+        #expect(try Self.scan(#"{"list":{"x":"1"}}"#).elements == nil)
+        #expect(try Self.scan(#"{"list":["s",{"x":"1"}]}"#).elements! == [[nil, nil], ["1", nil]])
+        for bad in ["[]", "\"a\"", "", "{\"a\":\"1\"", "{\"a\" \"1\"}", "{\"list\":[{\"x\":\"1\"}"] {
+            #expect(throws: StrictJSON.ParseError.self, "\(bad)") { try Self.scan(bad) }
+        }
+    }
+
+    @Test("skipped values nested deeper than the parser allows are refused, as the parser refuses them")
+    func depthBounded() throws {
+        let deep = "{\"skip\":" + String(repeating: "[", count: StrictJSON.maximumDepth + 1)
+            + String(repeating: "]", count: StrictJSON.maximumDepth + 1) + "}"
+        #expect(throws: StrictJSON.ParseError.self) { try Self.scan(deep) }
+        #expect(throws: StrictJSON.ParseError.self) { try StrictJSON.parse(Array(deep.utf8)) }
+    }
+}

@@ -552,8 +552,7 @@ struct DigestChain {
         else { return nil }
         let claims: (previous: S3Location?, logs: [S3Location])
         do {
-            claims = try DigestFile.claims(compressed: bytes, sizeLimit: limits?.size ?? DigestFile.maximumUncompressedSize,
-                                           valueLimit: limits?.values ?? StrictJSON.maximumValueCount)
+            claims = try DigestFile.claims(compressed: bytes, sizeLimit: limits?.size ?? DigestFile.maximumUncompressedSize)
         } catch {
             // Possibly a large tree first (a bomb of small values): give its pages back, as a full read does.
             FreedMemory.release(after: FreedMemory.threshold)

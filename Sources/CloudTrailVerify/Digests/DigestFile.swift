@@ -76,34 +76,32 @@ struct DigestFile: Sendable {
         try self.init(json: try Self.inflate(compressed, sizeLimit: sizeLimit), valueLimit: valueLimit)
     }
 
-    /// What a digest claims: the digest it links to and the logs it lists, and nothing else of it (no hash of
-    /// the text, no times, no log entries), for ``DigestChain/readClaims()``, which reads every digest of a
-    /// chain before the walk. For a document ``init(compressed:sizeLimit:valueLimit:)`` accepts, it finds
-    /// exactly the same locations (same parser, same fields); it also accepts some that the full read refuses,
-    /// which is harmless there: every claim is checked against the claimant's full, valid read before it counts.
-    static func claims(compressed: [UInt8], sizeLimit: Int,
-                       valueLimit: Int) throws(FormatProblem) -> (previous: S3Location?, logs: [S3Location]) {
+    /// What a digest claims: the digest it links to and the logs it lists, and nothing else of it (no tree of
+    /// the JSON, no hash of the text, no times, no log entries), for ``DigestChain/readClaims()``, which reads
+    /// every digest of a chain before the walk. For a document ``init(compressed:sizeLimit:valueLimit:)``
+    /// accepts, it finds exactly the same locations (``StrictJSON/scanStrings(_:top:array:inner:)`` decodes with
+    /// the parser's own code); it also accepts some that the full read refuses, which is harmless there: every
+    /// claim is checked against the claimant's full, valid read before it counts.
+    static func claims(compressed: [UInt8], sizeLimit: Int) throws(FormatProblem) -> (previous: S3Location?, logs: [S3Location]) {
         let json = try inflate(compressed, sizeLimit: sizeLimit)
-        let document: StrictJSON.Value
+        // Scanned, not parsed into a tree: a chain's every digest is read this way before the walk.
+        let found: (top: [String?], elements: [[String?]]?)
         do {
-            document = try StrictJSON.parse(json, maximumValueCount: valueLimit)
+            found = try StrictJSON.scanStrings(json, top: ["previousDigestS3Bucket", "previousDigestS3Object"],
+                                               array: "logFiles", inner: ["s3Bucket", "s3Object"])
         } catch {
             throw FormatProblem(message: "not valid JSON: \(error)")
         }
-        guard let members = document.members else { throw FormatProblem(message: "JSON is not an object") }
-        let reader = FieldReader(fields: members)
+        guard let elements = found.elements else { throw FormatProblem(message: "no logFiles array") }
         var previous: S3Location?
-        if let bucket = try reader.optionalString("previousDigestS3Bucket"),
-           let object = try reader.optionalString("previousDigestS3Object") {
-            previous = S3Location(bucket: bucket, key: object)
-        }
-        guard case .array(let entries)? = reader["logFiles"] else { throw FormatProblem(message: "no logFiles array") }
+        if let bucket = found.top[0], let object = found.top[1] { previous = S3Location(bucket: bucket, key: object) }
         var logs: [S3Location] = []
-        logs.reserveCapacity(entries.count)
-        for entry in entries {
-            guard let entryMembers = entry.members else { throw FormatProblem(message: "a logFiles entry is not an object") }
-            let entryReader = FieldReader(fields: entryMembers)
-            logs.append(S3Location(bucket: try entryReader.requiredString("s3Bucket"), key: try entryReader.requiredString("s3Object")))
+        logs.reserveCapacity(elements.count)
+        for element in elements {
+            guard let bucket = element[0], let object = element[1] else {
+                throw FormatProblem(message: "a logFiles entry has no s3Bucket or s3Object string")
+            }
+            logs.append(S3Location(bucket: bucket, key: object))
         }
         return (previous, logs)
     }

@@ -84,7 +84,7 @@ enum StrictJSON {
         }
     }
 
-    private struct Parser {
+    fileprivate struct Parser {
         let bytes: [UInt8]
         var index = 0
         let maximumValueCount: Int
@@ -403,5 +403,163 @@ enum StrictJSON {
             index += 4
             return value
         }
+    }
+}
+
+extension StrictJSON {
+    /// The string values at a few places of a document whose top level is an object, and nothing else of it:
+    /// the members named in `top`, and the members named in `inner` of each object in the array held by the
+    /// top-level member `array` (`nil` when there is no such array). A place holding anything but a string
+    /// gives `nil`.
+    ///
+    /// It builds no tree, and checks only as much of the grammar as finding those places needs, so it reads
+    /// some documents ``parse(_:maximumValueCount:)`` refuses. For a document `parse` accepts, each string it
+    /// gives is the one `parse` gives at that place: the names and strings are decoded by the same code.
+    /// Nesting is bounded by ``maximumDepth`` as in `parse`.
+    static func scanStrings(_ bytes: [UInt8], top: [String], array: String,
+                            inner: [String]) throws(ParseError) -> (top: [String?], elements: [[String?]]?) {
+        var parser = Parser(bytes: bytes, maximumValueCount: maximumValueCount)
+        return try parser.scanStrings(top: top, array: array, inner: inner)
+    }
+}
+
+extension StrictJSON.Parser {
+    mutating func scanStrings(top: [String], array: String,
+                              inner: [String]) throws(StrictJSON.ParseError) -> (top: [String?], elements: [[String?]]?) {
+        var topValues = [String?](repeating: nil, count: top.count)
+        var elements: [[String?]]?
+        try scanObject { (parser, key) throws(StrictJSON.ParseError) in
+            if let slot = top.firstIndex(where: { ByteWise.equal($0, key) }), parser.next == UInt8(ascii: "\"") {
+                topValues[slot] = try parser.parseString()
+            } else if ByteWise.equal(key, array), parser.next == UInt8(ascii: "[") {
+                elements = try parser.scanArrayOfObjects(inner: inner)
+            } else {
+                try parser.skipValue()
+            }
+        }
+        return (topValues, elements)
+    }
+
+    /// The byte at the read position, or 0 at the end.
+    var next: UInt8 { index < bytes.count ? bytes[index] : 0 }
+
+    /// Reads an object's members, handing each name to `member`, which must read (or skip) its value.
+    mutating func scanObject(_ member: (inout Self, String) throws(StrictJSON.ParseError) -> Void) throws(StrictJSON.ParseError) {
+        skipSpace()
+        guard next == UInt8(ascii: "{") else { throw fail("expected an object") }
+        index += 1
+        skipSpace()
+        if next == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipSpace()
+            guard next == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let key = try parseString()
+            skipSpace()
+            guard next == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipSpace()
+            try member(&self, key)
+            skipSpace()
+            switch next {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return
+            default: throw fail("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Reads an array; of each element that is an object, the string values of the members named in `inner`.
+    mutating func scanArrayOfObjects(inner: [String]) throws(StrictJSON.ParseError) -> [[String?]] {
+        index += 1  // [
+        var elements: [[String?]] = []
+        skipSpace()
+        if next == UInt8(ascii: "]") {
+            index += 1
+            return elements
+        }
+        while true {
+            skipSpace()
+            var values = [String?](repeating: nil, count: inner.count)
+            if next == UInt8(ascii: "{") {
+                try scanObject { (parser, key) throws(StrictJSON.ParseError) in
+                    if let slot = inner.firstIndex(where: { ByteWise.equal($0, key) }), parser.next == UInt8(ascii: "\"") {
+                        values[slot] = try parser.parseString()
+                    } else {
+                        try parser.skipValue()
+                    }
+                }
+            } else {
+                try skipValue()
+            }
+            elements.append(values)
+            skipSpace()
+            switch next {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return elements
+            default: throw fail("expected ',' or ']'")
+            }
+        }
+    }
+
+    /// Passes over one value without reading it.
+    mutating func skipValue() throws(StrictJSON.ParseError) {
+        skipSpace()
+        let first = next
+        if first == UInt8(ascii: "\"") {
+            try skipString()
+            return
+        }
+        guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else {
+            // A number or a literal: up to the next delimiter.
+            let start = index
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]")
+                    || byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 { break }
+                index += 1
+            }
+            guard index > start else { throw fail("expected a value") }
+            return
+        }
+        var depth = 0
+        while true {
+            guard index < bytes.count else { throw fail("unterminated value") }
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                try skipString()
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                guard depth <= StrictJSON.maximumDepth else { throw tooDeep() }
+                index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                index += 1
+                if depth == 0 { return }
+            default:
+                index += 1
+            }
+        }
+    }
+
+    /// Passes over a string (at its opening quote) without decoding it.
+    mutating func skipString() throws(StrictJSON.ParseError) {
+        index += 1
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"): index += 2
+            default: index += 1
+            }
+        }
+        throw fail("unterminated string")
     }
 }

@@ -765,7 +765,7 @@ struct DigestChain {
 
         // The newer digest's record of this one's content.
         if let successor, successor.status == .valid, successor.previousLocation == target.location,
-           let recorded = successor.previousHashValue, recorded.lowercased() != digest.sha256 {
+           let recorded = successor.previousHashValue, !ByteWise.equal(Hex.lowercased(recorded), digest.sha256) {
             var mismatch = verdict(.previousHashMismatch,
                                    "content differs from what \(successor.uri) recorded (previousDigestHashValue \(recorded), found \(digest.sha256))",
                                    source: signature.source)

@@ -23,7 +23,7 @@ struct LogFileVerifier: Sendable {
 
     /// Judges one log file on its own.
     func verify(location: S3Location, expectedSHA256 hex: String) -> Verdict {
-        Self.verify(location: location, expected: hex.lowercased(), roots: roots, hasher: LogFileHasher())
+        Self.verify(location: location, expected: Hex.lowercased(hex), roots: roots, hasher: LogFileHasher())
     }
 
     /// Judges many log files, `concurrency` at a time; results come back in input order.
@@ -31,7 +31,7 @@ struct LogFileVerifier: Sendable {
         if checks.isEmpty { return [] }
         let queue = WorkQueue()
         let roots = self.roots
-        let checks = checks.map { LogCheck(location: $0.location, expected: $0.expectedSHA256.lowercased()) }
+        let checks = checks.map { LogCheck(location: $0.location, expected: Hex.lowercased($0.expectedSHA256)) }
         return await withTaskGroup(of: [(Int, Verdict)].self) { group in
             for _ in 0..<min(concurrency, checks.count) {
                 group.addTask {

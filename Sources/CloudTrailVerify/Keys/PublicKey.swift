@@ -88,6 +88,14 @@ extension Sequence<UInt8> {
 }
 
 enum Hex {
+    /// `text.lowercased()`, without making a new string when there is nothing to lower (hex as CloudTrail
+    /// writes it): this runs for every log file.
+    static func lowercased(_ text: String) -> String {
+        var copy = text
+        let hasUpper = copy.withUTF8 { bytes in bytes.contains { $0 >= 0x41 && $0 <= 0x5a } }
+        return hasUpper ? text.lowercased() : text
+    }
+
     /// Decodes hex (either case); `nil` on an odd length or a non-hex character.
     static func decode(_ text: String) -> [UInt8]? {
         let bytes = Array(text.utf8)

@@ -55,7 +55,7 @@ struct PublicKeyStore: Sendable {
     /// With a `tolerance`, a key whose window comes within that much of `date` also counts
     /// (a backfill digest's keys are looked up an hour either side of its generation time).
     func resolve(fingerprint: String, region: String, at date: Date, tolerance: TimeInterval = 0) -> Resolution {
-        let wanted = fingerprint.lowercased()
+        let wanted = Hex.lowercased(fingerprint)
         let matching = keys.filter { $0.answers(to: wanted) }
         if matching.isEmpty { return .unknownFingerprint }
         let inRegion = matching.filter { $0.serves(region: region) }

@@ -178,7 +178,7 @@ struct ChainRun {
                             var results: [(Int, ValidationEvent, Int, Int)] = []
                             while results.count < HashQueue.batchLimit, let (sequence, check) = queue.take() {
                                 let verdict = LogFileVerifier.verify(location: check.entry.location,
-                                                                     expected: check.entry.expectedSHA256.lowercased(),
+                                                                     expected: Hex.lowercased(check.entry.expectedSHA256),
                                                                      roots: roots, hasher: hasher)
                                 results.append((sequence, .logFile(ValidationReport.LogFileEntry(
                                     s3URI: check.entry.location.uri, status: verdict.status, reason: verdict.reason,

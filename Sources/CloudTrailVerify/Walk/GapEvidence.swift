@@ -54,7 +54,7 @@ struct GapEvidence {
                 guard let delivered = log.deliveryTime, delivered >= from.addingTimeInterval(-60), delivered <= to,
                       case .success(let logPath) = roots.path(for: entry.location) else { continue }
                 let verdict = pool.withHasher { hasher in
-                    LogFileVerifier.verify(location: entry.location, expected: entry.expectedSHA256.lowercased(),
+                    LogFileVerifier.verify(location: entry.location, expected: Hex.lowercased(entry.expectedSHA256),
                                            roots: roots, hasher: hasher)
                 }
                 guard verdict.status == .valid, uris[ObjectKey(logPath)] == nil else { continue }

@@ -90,6 +90,7 @@ extension BucketValidator {
         }
 
         let accountant = LogFolderAccountant(listed: listed, listedByOtherTrails: others)
+        var jobs: [(folder: LogFolderAccountant.Folder, otherBucket: String?)] = []
         for (bucket, root, log) in folders {
             let uri = S3Location(bucket: bucket, key: log.key).uri
             guard log.kind == "CloudTrail" else {
@@ -109,22 +110,44 @@ extension BucketValidator {
                 notChecked.append(.init(folder: uri, reason: "its chains cover nothing inside the time window"))
                 continue
             }
-            var hadFinding = false
-            let coverage = try accountant.account(
-                .init(bucket: bucket, root: root, scope: log.scope, span: span, start: start, end: end),
-                log: { entry in
-                    hadFinding = true
-                    emit(.logFile(entry))
-                },
-                object: { entry in
-                    hadFinding = true
-                    emit(.object(entry))
-                })
-            if hadFinding { withFindings.insert(log.scope) }
-            var named = coverage
-            // Another bucket's folder has the same key as ROOT's would: say whose it is.
-            if !ByteWise.equal(bucket, plan.bucket) { named.bucket = bucket }
-            emit(.coverage(named))
+            // Another bucket's folder has the same key as ROOT's would: its coverage says whose it is.
+            jobs.append((.init(bucket: bucket, root: root, scope: log.scope, span: span, start: start, end: end),
+                         ByteWise.equal(bucket, plan.bucket) ? nil : bucket))
+        }
+        // Folders are listed `workers` at a time (a folder is a region of an account: few and large), and their
+        // findings reported in folder order, as one at a time would: the report is the same, and memory holds
+        // the findings of `workers` folders at most.
+        let workers = max(1, min(options.concurrency, 2))
+        listed.prepareForConcurrentReads()
+        others?.prepareForConcurrentReads()
+        var next = 0
+        while next < jobs.count {
+            let batch = Array(jobs[next..<min(next + workers, jobs.count)])
+            next += batch.count
+            let results = AccountedFolders(count: batch.count)
+            // The accountant only reads the listed-log indexes now (prepared above) and lists folders of its own.
+            nonisolated(unsafe) let accountant = accountant
+            let account = { @Sendable (slot: Int) in
+                var events: [ValidationEvent] = []
+                let outcome = Result { () throws(CloudTrailVerifyError) in
+                    try accountant.account(batch[slot].folder, log: { events.append(.logFile($0)) },
+                                           object: { events.append(.object($0)) })
+                }
+                results.store((events, outcome), at: slot)
+            }
+            if batch.count > 1 {
+                DispatchQueue.concurrentPerform(iterations: batch.count, execute: account)
+            } else {
+                account(0)
+            }
+            for slot in batch.indices {
+                let (events, outcome) = results.result(at: slot)!
+                events.forEach(emit)
+                if !events.isEmpty { withFindings.insert(batch[slot].folder.scope) }
+                var named = try outcome.get()
+                if let bucket = batch[slot].otherBucket { named.bucket = bucket }
+                emit(.coverage(named))
+            }
         }
         if let notice = Self.notCheckedNotice(notChecked) { emit(.notice(notice)) }
         return (withFindings, notChecked)
@@ -138,5 +161,27 @@ extension BucketValidator {
         guard !notChecked.isEmpty else { return nil }
         let shown = notChecked.prefix(20).map { "\($0.folder) (\($0.reason))" }.joined(separator: "; ")
         return notCheckedNoticePrefix + shown + (notChecked.count > 20 ? "; and \(notChecked.count - 20) more (see the JSON report)" : "")
+    }
+}
+
+/// One batch of folders accounted for at once: each worker writes only its own slot.
+private final class AccountedFolders: @unchecked Sendable {
+    typealias Accounted = (events: [ValidationEvent], coverage: Result<ValidationReport.Coverage, CloudTrailVerifyError>)
+    // Written by one worker per slot, read after all are done (concurrentPerform returns when they are).
+    private var slots: [Accounted?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ accounted: Accounted, at slot: Int) {
+        lock.lock()
+        slots[slot] = accounted
+        lock.unlock()
+    }
+
+    func result(at slot: Int) -> Accounted? {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[slot]
     }
 }

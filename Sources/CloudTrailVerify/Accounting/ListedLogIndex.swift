@@ -105,6 +105,12 @@ final class ListedLogIndex {
         return found
     }
 
+    /// Sorts what is in memory, after which ``contains(_:)`` and ``files(bucket:folder:)`` only read (the scratch
+    /// file with `pread`): several threads may ask at once, as long as nothing is inserted meanwhile.
+    func prepareForConcurrentReads() {
+        sortRecords()
+    }
+
     private func containsInMemory(_ record: Record) -> Bool {
         // The unsorted tail stays short: sorting again once it grows keeps lookups logarithmic.
         if records.count - sortedCount > 1024 { sortRecords() }

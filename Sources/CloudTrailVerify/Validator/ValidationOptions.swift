@@ -20,7 +20,8 @@ public struct ValidationOptions: Sendable {
     public var accountID: String?
     /// Only chains from these regions; empty for all.
     public var regions: [String]
-    /// How many log files are read at once.
+    /// How many log files are read at once. Digests are read and checked ahead of the walk by `min(concurrency, 2)`
+    /// threads of their own, and log folders accounted for as many at a time.
     public var concurrency: Int
     /// Fail the run on logs delivered during a gap too (they cannot be proven).
     public var strict: Bool = false

@@ -58,6 +58,15 @@ static inline int ct_open_folder(const char *path) {
 #endif
 }
 
+#include <sys/resource.h>
+
+/// The soft limit on open files of this process, or -1 when unknown or unlimited.
+static inline long long ct_open_file_limit(void) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return -1;
+    return (long long)limit.rlim_cur;
+}
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif

@@ -18,12 +18,20 @@ internal final class DirectoryHandle: Sendable {
 
     /// Opens `path`, a folder whose links were already resolved.
     init(resolvedPath path: String) {
-        descriptor = ct_open_folder(path)
+        // Under a very low open-file limit no folder is held: files are opened by path, as before.
+        descriptor = Self.maximumHeld >= 16 ? ct_open_folder(path) : -1
     }
 
     deinit {
         if descriptor >= 0 { close(descriptor) }
     }
+
+    /// How many folders may be held open at once: 256, or a quarter of the open-file limit when that is lower,
+    /// so that held folders never leave the hashing without a descriptor (it would report the log unreadable).
+    static let maximumHeld: Int = {
+        let limit = ct_open_file_limit()
+        return limit < 0 ? 256 : max(0, min(256, Int(limit) / 4))
+    }()
 
     /// What opening a file in the folder gave.
     enum Opened {

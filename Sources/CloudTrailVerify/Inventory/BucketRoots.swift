@@ -21,8 +21,10 @@ struct BucketRoots: Sendable {
         // (one of them a link leading out) must never share an entry.
         private let entries = Mutex<[FolderKey: ResolvedFolder?]>([:])
         /// Entries kept at most: each holds its folder open. CloudTrail puts one region's day in a folder and
-        /// the walk goes through them in order, so a few hundred is plenty; more are resolved again.
-        static let capacity = 256
+        /// the walk goes through them in order, so a few hundred is plenty; more are resolved again. Never more
+        /// than a quarter of the process's open-file limit (``DirectoryHandle/maximumHeld``); under a limit so
+        /// low that no folder is held open, 256.
+        static let capacity = DirectoryHandle.maximumHeld >= 16 ? DirectoryHandle.maximumHeld : 256
 
         /// A folder's path, hashed and compared as bytes, without copying them (this runs for every log).
         private struct FolderKey: Hashable {

@@ -28,7 +28,7 @@ struct DigestPrefetchTests {
         case .notFound: parts.append("not found")
         case .folder: parts.append("folder")
         case .unreadable(let problem): parts.append("unreadable \(problem.message)")
-        case .read(let digest, let path): parts.append("read \(digest.sha256) at \(path)")
+        case .read(let digest): parts.append("read \(digest.sha256)")
         }
         parts.append("signature \(examination.metadata.signature?.hex ?? "-") \(examination.metadata.problem ?? "-")")
         parts.append("algorithm \(examination.algorithmProblem?.message ?? "-")")

@@ -124,7 +124,8 @@ extension BucketValidator {
         while next < jobs.count {
             let batch = Array(jobs[next..<min(next + workers, jobs.count)])
             next += batch.count
-            let results = AccountedFolders(count: batch.count)
+            typealias Accounted = (events: [ValidationEvent], coverage: Result<ValidationReport.Coverage, CloudTrailVerifyError>)
+            let results = DisjointSlots<Accounted>(count: batch.count)
             // The accountant only reads the listed-log indexes now (prepared above) and lists folders of its own.
             nonisolated(unsafe) let accountant = accountant
             let account = { @Sendable (slot: Int) in
@@ -141,7 +142,7 @@ extension BucketValidator {
                 account(0)
             }
             for slot in batch.indices {
-                let (events, outcome) = results.result(at: slot)!
+                let (events, outcome) = results[slot]!
                 events.forEach(emit)
                 if !events.isEmpty { withFindings.insert(batch[slot].folder.scope) }
                 var named = try outcome.get()
@@ -161,27 +162,5 @@ extension BucketValidator {
         guard !notChecked.isEmpty else { return nil }
         let shown = notChecked.prefix(20).map { "\($0.folder) (\($0.reason))" }.joined(separator: "; ")
         return notCheckedNoticePrefix + shown + (notChecked.count > 20 ? "; and \(notChecked.count - 20) more (see the JSON report)" : "")
-    }
-}
-
-/// One batch of folders accounted for at once: each worker writes only its own slot.
-private final class AccountedFolders: @unchecked Sendable {
-    typealias Accounted = (events: [ValidationEvent], coverage: Result<ValidationReport.Coverage, CloudTrailVerifyError>)
-    // Written by one worker per slot, read after all are done (concurrentPerform returns when they are).
-    private var slots: [Accounted?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ accounted: Accounted, at slot: Int) {
-        lock.lock()
-        slots[slot] = accounted
-        lock.unlock()
-    }
-
-    func result(at slot: Int) -> Accounted? {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots[slot]
     }
 }

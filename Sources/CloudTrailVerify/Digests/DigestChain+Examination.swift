@@ -12,7 +12,7 @@ extension DigestChain {
             case notFound
             case folder
             case unreadable(DigestFile.FormatProblem)
-            case read(DigestFile, path: String)
+            case read(DigestFile)
         }
 
         var file: File
@@ -29,7 +29,7 @@ extension DigestChain {
         /// About the bytes this examination holds, for bounding what is examined ahead: the digest's text, and as
         /// much again for its parsed log entries (their strings are copies of parts of the text).
         var heldBytes: Int {
-            if case .read(let digest, _) = file { return 2 * digest.rawJSON.count + 1024 }
+            if case .read(let digest) = file { return 2 * digest.rawJSON.count + 1024 }
             return 256
         }
     }
@@ -45,16 +45,9 @@ extension DigestChain {
             case .notFound: return Examination(file: .notFound)
             case .folder: return Examination(file: .folder)
             case .opened(let file):
-                let digest: DigestFile
-                switch Self.read(file, limits: limits) {
-                case .failure(let problem):
-                    if limits != nil { return nil }
-                    return Examination(file: .unreadable(problem))
-                case .success(let parsed):
-                    digest = parsed
+                return examined(Self.read(file, limits: limits), location, limits: limits) {
+                    DigestMetadata.signature(ofOpened: file, named: place.name, in: folder.handle, path: place.path)
                 }
-                return finish(Examination(file: .read(digest, path: place.path)), digest, location,
-                              metadata: DigestMetadata.signature(ofOpened: file, named: place.name, in: folder.handle, path: place.path))
             case .undecided:
                 break
             }
@@ -69,23 +62,23 @@ extension DigestChain {
             return Examination(file: .notFound)
         }
         if isDirectory.boolValue { return Examination(file: .folder) }
-        let digest: DigestFile
-        switch Self.read(path, limits: limits) {
-        case .failure(let problem):
-            if limits != nil { return nil }
-            return Examination(file: .unreadable(problem))
-        case .success(let parsed):
-            digest = parsed
+        return examined(Self.read(path, limits: limits), location, limits: limits) {
+            DigestMetadata.signature(forDigestAt: path)
         }
-        return finish(Examination(file: .read(digest, path: path)), digest, location,
-                      metadata: DigestMetadata.signature(forDigestAt: path))
     }
 
-    /// The checks on a digest that was read: its content, and its metadata signature with the key it names.
-    private func finish(_ read: Examination, _ digest: DigestFile, _ location: S3Location,
-                        metadata: (signature: DigestSignature?, problem: String?)) -> Examination {
-        var examination = read
-        examination.metadata = metadata
+    /// What reading the digest gave, examined: a file that fails within `limits` is left to the walk (`nil`);
+    /// one that was read gets its metadata, its content checks and its metadata signature with the key it names.
+    private func examined(_ read: Result<DigestFile, DigestFile.FormatProblem>, _ location: S3Location,
+                          limits: (size: Int, values: Int)?,
+                          metadata: () -> (signature: DigestSignature?, problem: String?)) -> Examination? {
+        let digest: DigestFile
+        switch read {
+        case .failure(let problem): return limits == nil ? Examination(file: .unreadable(problem)) : nil
+        case .success(let parsed): digest = parsed
+        }
+        var examination = Examination(file: .read(digest))
+        examination.metadata = metadata()
         examination.algorithmProblem = Self.algorithmProblem(digest)
         examination.contentProblem = Self.timeProblem(digest, key: location.key)
             ?? Self.placeProblem(digest, key: location.key)

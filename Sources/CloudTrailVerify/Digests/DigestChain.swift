@@ -481,7 +481,7 @@ struct DigestChain {
         while batchStart < indices.count {
             let batch = Array(indices[batchStart..<min(batchStart + batchSize, indices.count)])
             batchStart += batch.count
-            let read = ClaimBatch(count: batch.count)
+            let read = DisjointSlots<FileClaim>(count: batch.count)
             if readers > 1 {
                 DispatchQueue.concurrentPerform(iterations: readers) { [self] reader in
                     for slot in stride(from: reader, to: batch.count, by: readers) {
@@ -490,7 +490,7 @@ struct DigestChain {
                 }
             }
             for (slot, index) in batch.enumerated() {
-                guard let claim = read.claim(at: slot) ?? claim(ofFile: index, limits: nil) else { continue }
+                guard let claim = read[slot] ?? claim(ofFile: index, limits: nil) else { continue }
                 if let previous = claim.previous {
                     claims.predecessors[previous, default: []].append(index)
                 }
@@ -523,22 +523,6 @@ struct DigestChain {
     private struct FileClaim: Sendable {
         var previous: Int?
         var logs: [Int]
-    }
-
-    /// One batch of ``readClaims()``: each reader writes only its own slots, and the batch is merged after all are done.
-    private final class ClaimBatch: @unchecked Sendable {
-        // Raw memory, not an array: writers touch disjoint slots and never the array's shared header.
-        private let slots: UnsafeMutableBufferPointer<FileClaim?>
-        init(count: Int) {
-            slots = .allocate(capacity: count)
-            slots.initialize(repeating: nil)
-        }
-        deinit {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-        func store(_ claim: FileClaim?, at slot: Int) { slots[slot] = claim }
-        func claim(at slot: Int) -> FileClaim? { slots[slot] }
     }
 
     /// Inflated size and JSON values of the digests ``readClaims()`` reads in parallel: real digests are far
@@ -652,7 +636,7 @@ struct DigestChain {
             return Judgement(status: .invalid, reason: .invalidFormat, message: "invalid format: a folder, not a file")
         case .unreadable(let problem):
             return Judgement(status: .invalid, reason: .invalidFormat, message: "invalid format: \(problem.message)")
-        case .read(let parsed, _):
+        case .read(let parsed):
             digest = parsed
         }
         func verdict(_ reason: DigestReason?, _ message: String?, source: DigestSignature.Source? = nil) -> Judgement {

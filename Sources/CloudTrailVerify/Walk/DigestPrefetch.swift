@@ -21,19 +21,13 @@ final class DigestPrefetch: Sendable {
     static let byteBudget = 8 << 20
 
     private let state: State
-    private let bucket: String
-    private let keys: [Int: Int]
-    private let admitted: [BucketInventory.DigestOnDisk]
+    /// The chain (without this prefetch): its own index finds a location's admitted position.
+    private let chain: DigestChain
 
     /// Starts `threads` examiners over `chain`'s admitted files, newest first.
     init(chain: DigestChain, threads: Int) {
-        admitted = chain.admitted
-        var keys: [Int: Int] = [:]
-        keys.reserveCapacity(admitted.count)
-        for (position, file) in admitted.enumerated() { keys[Self.keyHash(file.key)] = position }
-        self.keys = keys
+        self.chain = chain
         let bucket = chain.bucket
-        self.bucket = bucket
         let admitted = chain.admitted
         state = State(count: admitted.count) { position in
             chain.examine(S3Location(bucket: bucket, key: admitted[position].key), limits: DigestChain.claimReadLimits)
@@ -58,19 +52,13 @@ final class DigestPrefetch: Sendable {
     /// The examination of `location`, if it was examined ahead (waiting for it if it is being examined now);
     /// `nil`: examine it yourself. Each examination is handed out once.
     func take(_ location: S3Location) -> DigestChain.Examination? {
-        guard ByteWise.equal(location.bucket, bucket), let position = keys[Self.keyHash(location.key)],
-              ByteWise.equal(admitted[position].key, location.key) else { return nil }
+        guard let index = chain.fileIndex(of: location),
+              let position = BucketValidator.admittedPosition(of: chain.files[index], in: chain.admitted) else { return nil }
         return state.take(position)
     }
 
     /// Examinations ready and not yet taken (for tests).
     var readyCount: Int { state.readyCount }
-
-    private static func keyHash(_ key: String) -> Int {
-        var hasher = Hasher()
-        ByteWise.hash(key, into: &hasher)
-        return hasher.finalize()
-    }
 
     /// The examiners' shared state, behind one lock.
     private final class State: @unchecked Sendable {

@@ -50,20 +50,10 @@ struct BucketRoots: Sendable {
     final class ResolvedFolder: Sendable {
         let resolved: String
         let handle: DirectoryHandle
-        /// The resolved bucket folder this one was checked against, and whether it lies inside it (worked out
-        /// once per folder, not per file: every key of a folder names the same bucket folder).
-        private let containment = Mutex<(root: String, inside: Bool)?>(nil)
 
         init(_ resolved: String) {
             self.resolved = resolved
             handle = DirectoryHandle(resolvedPath: resolved)
-        }
-
-        func lies(within root: String) -> Bool {
-            if let known = containment.withLock({ $0 }), ByteWise.equal(known.root, root) { return known.inside }
-            let inside = BucketRoots.isWithin(resolved, root)
-            containment.withLock { $0 = (root, inside) }
-            return inside
         }
     }
 
@@ -196,7 +186,7 @@ struct BucketRoots: Sendable {
             return Self.isDanglingLink(parent) ? .failure(.unsafeKey(key: location.key, why: "a symbolic link leads to nothing"))
                                                : .success(Place(root: folder, key: location.key, folder: nil, name: name))
         }
-        guard resolvedParent.lies(within: resolvedFolder) else {
+        guard Self.isWithin(resolvedParent.resolved, resolvedFolder) else {
             return .failure(.unsafeKey(key: location.key, why: "a symbolic link leads outside the bucket copy, to \(resolvedParent.resolved)/\(name)"))
         }
         return .success(Place(root: folder, key: location.key, folder: resolvedParent, name: name))
@@ -244,7 +234,16 @@ struct BucketRoots: Sendable {
     /// Bytes, not characters: Swift's String comparison treats canonically equivalent spellings
     /// (é and e + U+0301) as equal, and the file system does not.
     static func isWithin(_ path: String, _ folder: String) -> Bool {
-        path.utf8.elementsEqual(folder.utf8) || path.utf8.starts(with: (folder + "/").utf8)
+        // One memcmp of the folder's bytes, then the byte after them: this runs for every file opened.
+        var path = path
+        var folder = folder
+        return path.withUTF8 { pathBytes in
+            folder.withUTF8 { folderBytes in
+                guard pathBytes.count >= folderBytes.count,
+                      ByteWise.equal(UnsafeBufferPointer(rebasing: pathBytes[..<folderBytes.count]), folderBytes) else { return false }
+                return pathBytes.count == folderBytes.count || pathBytes[folderBytes.count] == UInt8(ascii: "/")
+            }
+        }
     }
 
     private static func isDanglingLink(_ path: String) -> Bool {
